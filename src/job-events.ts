@@ -1,0 +1,56 @@
+// The events of the log: the stored format that must stay readable by every later version.
+// Type-only. Times are Unix milliseconds, taken once when the event is made, so folds are pure.
+import type { JobOpts, JobProgress } from './types.js';
+
+interface EventOf<Type extends string, Payload> {
+  type: Type;
+  /** When the change happened, Unix milliseconds. */
+  time: number;
+  payload: Payload;
+}
+
+/** The first event of every job: its birth. Decides `waiting` or `delayed`. */
+export type JobAdded = EventOf<'added', { name: string; data: unknown; opts: JobOpts }>;
+/** A processor claimed the job; `token` identifies this claim, `owner` the queue instance holding it. */
+export type JobActivated = EventOf<'active', { token: string; owner: string }>;
+export type JobProgressed = EventOf<'progress', { progress: JobProgress }>;
+export type JobLogged = EventOf<'log', { line: string }>;
+export type JobUpdated = EventOf<'updated', { data: unknown }>;
+/** No more retries: the next failure is final. */
+export type JobDiscarded = EventOf<'discarded', Record<string, never>>;
+/** delayed -> waiting, because the delay ran out (`due`) or `promote()` was called. */
+export type JobPromoted = EventOf<'promoted', { due: boolean }>;
+export type JobCompleted = EventOf<'completed', { token: string; returnvalue: unknown }>;
+/**
+ * An attempt failed. `retryDelay` is the backoff the processor computed: milliseconds before the
+ * next attempt, or `null` when it must not retry (a strategy said -1, or no attempts are left).
+ * The machine decides the next state from it, the attempts left and `discarded`.
+ */
+export type JobFailed = EventOf<'failed', { token: string; failedReason: string; stack: string | null; retryDelay: number | null }>;
+/** The processor holding the claim vanished. */
+export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: number }>;
+/** failed -> waiting, by `retry()`. */
+export type JobRetried = EventOf<'retried', Record<string, never>>;
+
+export type JobEvent =
+  | JobAdded
+  | JobActivated
+  | JobProgressed
+  | JobLogged
+  | JobUpdated
+  | JobDiscarded
+  | JobPromoted
+  | JobCompleted
+  | JobFailed
+  | JobStalled
+  | JobRetried;
+
+export type JobEventType = JobEvent['type'];
+
+/** Changes of the queue itself (not of one job). Stored without a job id. */
+export type QueueEvent = EventOf<'paused', Record<string, never>> | EventOf<'resumed', Record<string, never>>;
+
+/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
+export type StoredEvent = (JobEvent & { seq: number; jobId: string }) | (QueueEvent & { seq: number; jobId?: undefined });
+
+export type StoredJobEvent = JobEvent & { seq: number; jobId: string };

@@ -1,0 +1,163 @@
+// The job lifecycle as an xstate v5 machine. Its context is the job's snapshot; folding a job's
+// events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
+import { assign, setup } from 'xstate';
+import type { JobAdded, JobEvent, JobFailed, JobStalled } from './job-events.js';
+import type { JobJson } from './types.js';
+
+/** The machine's context: the job as Bull shows it, plus what the lifecycle needs to decide. */
+export interface JobContext extends JobJson {
+  /** The claim of the processor running the job; only it may complete or fail it. */
+  claim: { token: string; owner: string } | null;
+  /** How many times the job stalled (its processor vanished). */
+  stalledCount: number;
+  /** `discard()` was called: the next failure is final. */
+  discarded: boolean;
+  /** When a delayed job becomes due, Unix ms. */
+  dueAt: number | null;
+  /** How many `log` lines the job has (the lines are in the log). */
+  logCount: number;
+}
+
+export interface JobMachineInput {
+  id: string;
+  added: JobAdded;
+}
+
+const STALLED_REASON = 'job stalled more than allowable limit';
+
+const ownsClaim = (context: JobContext, event: { payload: { token: string } }) =>
+  context.claim !== null && context.claim.token === event.payload.token;
+
+const failsFinally = (context: JobContext, event: JobFailed) =>
+  event.payload.retryDelay === null ||
+  event.payload.retryDelay < 0 ||
+  context.discarded ||
+  context.attemptsMade + 1 >= context.opts.attempts;
+
+const afterFailure = ({ context, event }: { context: JobContext; event: JobEvent }) => {
+  const e = event as JobFailed;
+  const trace = e.payload.stack ?? `Error: ${e.payload.failedReason}`;
+  const limit = context.opts.stackTraceLimit;
+  let stacktrace = [...(context.stacktrace ?? []), trace];
+  if (limit !== undefined) stacktrace = limit === 0 ? [] : stacktrace.slice(-limit);
+  return {
+    attemptsMade: context.attemptsMade + 1,
+    failedReason: e.payload.failedReason,
+    stacktrace,
+    claim: null,
+  };
+};
+
+export const jobMachine = setup({
+  types: {
+    context: {} as JobContext,
+    events: {} as JobEvent,
+    input: {} as JobMachineInput,
+  },
+  guards: {
+    isDelayed: ({ context }) => context.dueAt !== null,
+    ownsClaim: ({ context, event }) => ownsClaim(context, event as JobFailed),
+    failsFinally: ({ context, event }) => ownsClaim(context, event as JobFailed) && failsFinally(context, event as JobFailed),
+    retriesLater: ({ context, event }) => ownsClaim(context, event as JobFailed) && ((event as JobFailed).payload.retryDelay ?? 0) > 0,
+    stallsTooOften: ({ context, event }) =>
+      ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
+  },
+  actions: {
+    claim: assign(({ event }) => {
+      const e = event as Extract<JobEvent, { type: 'active' }>;
+      return { claim: { token: e.payload.token, owner: e.payload.owner }, processedOn: e.time };
+    }),
+    complete: assign(({ event }) => {
+      const e = event as Extract<JobEvent, { type: 'completed' }>;
+      return { returnvalue: e.payload.returnvalue as JobJson['returnvalue'], finishedOn: e.time, claim: null };
+    }),
+    failFinally: assign(({ context, event }) => ({ ...afterFailure({ context, event }), finishedOn: event.time })),
+    failAndRetryLater: assign(({ context, event }) => ({
+      ...afterFailure({ context, event }),
+      dueAt: event.time + ((event as JobFailed).payload.retryDelay ?? 0),
+    })),
+    failAndRetryNow: assign(({ context, event }) => afterFailure({ context, event })),
+    stallAndRequeue: assign(({ context }) => ({ stalledCount: context.stalledCount + 1, claim: null })),
+    stallAndFail: assign(({ context, event }) => ({
+      stalledCount: context.stalledCount + 1,
+      claim: null,
+      failedReason: STALLED_REASON,
+      finishedOn: event.time,
+    })),
+    becomeDue: assign({ dueAt: null }),
+    retry: assign({ finishedOn: null, discarded: false }),
+    progress: assign(({ event }) => ({ progress: (event as Extract<JobEvent, { type: 'progress' }>).payload.progress })),
+    log: assign(({ context }) => ({ logCount: context.logCount + 1 })),
+    update: assign(({ event }) => ({ data: (event as Extract<JobEvent, { type: 'updated' }>).payload.data })),
+    discard: assign({ discarded: true }),
+  },
+}).createMachine({
+  id: 'job',
+  context: ({ input }) => ({
+    id: input.id,
+    name: input.added.payload.name,
+    data: input.added.payload.data,
+    opts: input.added.payload.opts,
+    progress: 0,
+    delay: input.added.payload.opts.delay,
+    timestamp: input.added.time,
+    attemptsMade: 0,
+    failedReason: null,
+    stacktrace: null,
+    returnvalue: null,
+    finishedOn: null,
+    processedOn: null,
+    claim: null,
+    stalledCount: 0,
+    discarded: false,
+    dueAt: input.added.payload.opts.delay > 0 ? input.added.time + input.added.payload.opts.delay : null,
+    logCount: 0,
+  }),
+  initial: 'added',
+  // Updates that are valid in every state.
+  on: {
+    progress: { actions: 'progress' },
+    log: { actions: 'log' },
+    updated: { actions: 'update' },
+  },
+  states: {
+    added: {
+      always: [{ target: 'delayed', guard: 'isDelayed' }, { target: 'waiting' }],
+    },
+    waiting: {
+      on: {
+        active: { target: 'active', actions: 'claim' },
+        discarded: { actions: 'discard' },
+      },
+    },
+    delayed: {
+      on: {
+        promoted: { target: 'waiting', actions: 'becomeDue' },
+        discarded: { actions: 'discard' },
+      },
+    },
+    active: {
+      on: {
+        completed: { target: 'completed', guard: 'ownsClaim', actions: 'complete' },
+        failed: [
+          { target: 'failed', guard: 'failsFinally', actions: 'failFinally' },
+          { target: 'delayed', guard: 'retriesLater', actions: 'failAndRetryLater' },
+          { target: 'waiting', guard: 'ownsClaim', actions: 'failAndRetryNow' },
+        ],
+        stalled: [
+          { target: 'failed', guard: 'stallsTooOften', actions: 'stallAndFail' },
+          { target: 'waiting', guard: 'ownsClaim', actions: 'stallAndRequeue' },
+        ],
+        discarded: { actions: 'discard' },
+      },
+    },
+    completed: {},
+    failed: {
+      on: {
+        retried: { target: 'waiting', actions: 'retry' },
+      },
+    },
+  },
+});
+
+export type JobMachine = typeof jobMachine;

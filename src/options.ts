@@ -1,0 +1,195 @@
+// Validation and normalisation of every option jobtrail accepts. One place, so the rules cannot drift.
+import { InvalidOptionError } from './errors.js';
+import type { JobOptions, JobOpts, QueueSettings, RateLimiter } from './types.js';
+
+export const MAX_PRIORITY = 2 ** 31 - 1;
+
+const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
+  'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
+  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit',
+]);
+
+export interface ResolvedQueueOptions {
+  prefix: string;
+  defaultJobOptions: JobOptions;
+  settings: QueueSettings;
+  limiter: RateLimiter | null;
+}
+
+/** Validate `new Queue(name, options)` and fill in the defaults. */
+export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQueueOptions {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidOptionError(`Queue name must be a non-empty string, got ${describe(name)}`);
+  }
+  const opts = plainObject(options ?? {}, 'Queue options');
+  onlyKeys(opts, ['prefix', 'defaultJobOptions', 'settings', 'limiter'], 'queue option');
+  const prefix = opts.prefix ?? 'jobtrail';
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw new InvalidOptionError(`Invalid queue option prefix: expected a non-empty string, got ${describe(prefix)}`);
+  }
+  const settingsIn = plainObject(opts.settings ?? {}, 'settings');
+  onlyKeys(settingsIn, ['lockDuration', 'lockRenewTime', 'stalledInterval', 'maxStalledCount', 'backoffStrategies'], 'setting');
+  const lockDuration = settingsIn.lockDuration ?? 30_000;
+  positiveNumber(lockDuration, 'settings.lockDuration');
+  const lockRenewTime = settingsIn.lockRenewTime ?? lockDuration / 2;
+  positiveNumber(lockRenewTime, 'settings.lockRenewTime');
+  const stalledInterval = settingsIn.stalledInterval ?? 30_000;
+  positiveNumber(stalledInterval, 'settings.stalledInterval');
+  const maxStalledCount = settingsIn.maxStalledCount ?? 1;
+  integerAtLeast(maxStalledCount, 0, 'settings.maxStalledCount');
+  const backoffStrategies = plainObject(settingsIn.backoffStrategies ?? {}, 'settings.backoffStrategies');
+  for (const [key, fn] of Object.entries(backoffStrategies)) {
+    if (typeof fn !== 'function') {
+      throw new InvalidOptionError(`Invalid setting backoffStrategies.${key}: expected a function, got ${describe(fn)}`);
+    }
+  }
+  const settings: QueueSettings = {
+    lockDuration, lockRenewTime, stalledInterval, maxStalledCount,
+    backoffStrategies: backoffStrategies as QueueSettings['backoffStrategies'],
+  };
+  let limiter: RateLimiter | null = null;
+  if (opts.limiter !== undefined) {
+    const l = plainObject(opts.limiter, 'limiter');
+    onlyKeys(l, ['max', 'duration'], 'limiter option');
+    integerAtLeast(l.max, 1, 'limiter.max');
+    positiveNumber(l.duration, 'limiter.duration');
+    limiter = { max: l.max as number, duration: l.duration as number };
+  }
+  const defaultJobOptions = opts.defaultJobOptions === undefined ? {} : checkJobOptions(opts.defaultJobOptions, settings, 'defaultJobOptions.');
+  if (defaultJobOptions.jobId !== undefined) {
+    throw new InvalidOptionError('Invalid queue option defaultJobOptions.jobId: a default job id would make every job a duplicate');
+  }
+  return { prefix, defaultJobOptions, settings, limiter };
+}
+
+/** Validate one job's options, merge them over the queue's defaults and fill in Bull's defaults. */
+export function resolveJobOptions(options: unknown, queue: ResolvedQueueOptions): JobOpts {
+  const own = options === undefined ? {} : checkJobOptions(options, queue.settings, '');
+  const merged: JobOptions = { ...queue.defaultJobOptions, ...own };
+  const { backoff, ...rest } = merged;
+  const opts: JobOpts = { ...rest, attempts: merged.attempts ?? 1, delay: merged.delay ?? 0 };
+  if (backoff !== undefined) opts.backoff = typeof backoff === 'number' ? { type: 'fixed', delay: backoff } : { ...backoff };
+  return opts;
+}
+
+function checkJobOptions(options: unknown, settings: QueueSettings, path: string): JobOptions {
+  const o = plainObject(options, 'Job options');
+  for (const key of Object.keys(o)) {
+    if (!JOB_OPTION_KEYS.has(key as keyof JobOptions)) {
+      throw new InvalidOptionError(`Unknown job option ${path}${key}`);
+    }
+  }
+  const name = (key: string) => path + key;
+  if (o.priority !== undefined) {
+    integerAtLeast(o.priority, 1, name('priority'));
+    if ((o.priority as number) > MAX_PRIORITY) {
+      throw new InvalidOptionError(`Invalid job option ${name('priority')}: expected an integer from 1 to ${MAX_PRIORITY}, got ${describe(o.priority)}`);
+    }
+  }
+  if (o.delay !== undefined) nonNegativeNumber(o.delay, name('delay'));
+  if (o.attempts !== undefined) integerAtLeast(o.attempts, 1, name('attempts'));
+  if (o.backoff !== undefined) checkBackoff(o.backoff, settings, name('backoff'));
+  if (o.lifo !== undefined && typeof o.lifo !== 'boolean') {
+    throw new InvalidOptionError(`Invalid job option ${name('lifo')}: expected a boolean, got ${describe(o.lifo)}`);
+  }
+  if (o.timeout !== undefined) positiveNumber(o.timeout, name('timeout'));
+  if (o.removeOnComplete !== undefined) checkKeepJobs(o.removeOnComplete, name('removeOnComplete'));
+  if (o.removeOnFail !== undefined) checkKeepJobs(o.removeOnFail, name('removeOnFail'));
+  if (o.jobId !== undefined) checkJobId(o.jobId, name('jobId'));
+  if (o.stackTraceLimit !== undefined) integerAtLeast(o.stackTraceLimit, 0, name('stackTraceLimit'));
+  return o as JobOptions;
+}
+
+function checkBackoff(value: unknown, settings: QueueSettings, name: string): void {
+  if (typeof value === 'number') return nonNegativeNumber(value, name);
+  const b = plainObject(value, `Job option ${name}`);
+  onlyKeys(b, ['type', 'delay', 'jitter'], `job option ${name}.`);
+  const type = b.type;
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new InvalidOptionError(`Invalid job option ${name}.type: expected 'fixed', 'exponential' or a custom strategy name, got ${describe(type)}`);
+  }
+  if (type !== 'fixed' && type !== 'exponential' && !Object.hasOwn(settings.backoffStrategies, type)) {
+    throw new InvalidOptionError(`Invalid job option ${name}.type: unknown backoff strategy ${describe(type)} (add it to settings.backoffStrategies)`);
+  }
+  if (b.delay !== undefined) nonNegativeNumber(b.delay, `${name}.delay`);
+  if (b.jitter !== undefined) {
+    nonNegativeNumber(b.jitter, `${name}.jitter`);
+    if ((b.jitter as number) > 1) {
+      throw new InvalidOptionError(`Invalid job option ${name}.jitter: expected a number from 0 to 1, got ${describe(b.jitter)}`);
+    }
+  }
+}
+
+function checkKeepJobs(value: unknown, name: string): void {
+  if (typeof value === 'boolean') return;
+  if (typeof value === 'number') return integerAtLeast(value, 0, name);
+  const k = plainObject(value, `Job option ${name}`);
+  onlyKeys(k, ['age', 'count'], `job option ${name}.`);
+  if (k.age === undefined && k.count === undefined) {
+    throw new InvalidOptionError(`Invalid job option ${name}: expected true, false, a count or { age?, count? } with at least one of them, got {}`);
+  }
+  if (k.age !== undefined) nonNegativeNumber(k.age, `${name}.age`);
+  if (k.count !== undefined) integerAtLeast(k.count, 0, `${name}.count`);
+}
+
+function checkJobId(value: unknown, name: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidOptionError(`Invalid job option ${name}: expected a non-empty string, got ${describe(value)}`);
+  }
+  // Auto ids are '1', '2', ...: an all-digit custom id would collide with a future auto id.
+  if (/^\d+$/.test(value)) {
+    throw new InvalidOptionError(`Invalid job option ${name}: ${describe(value)} is all digits, which is reserved for automatic ids`);
+  }
+}
+
+export function integerAtLeast(value: unknown, min: number, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(`Invalid ${label(name)}: expected an integer >= ${min}, got ${describe(value)}`);
+  }
+}
+
+export function nonNegativeNumber(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionError(`Invalid ${label(name)}: expected a finite number >= 0, got ${describe(value)}`);
+  }
+}
+
+function positiveNumber(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError(`Invalid ${label(name)}: expected a finite number > 0, got ${describe(value)}`);
+  }
+}
+
+function label(name: string): string {
+  if (name.includes(' ')) return name;
+  if (name.startsWith('settings.') || name.startsWith('limiter.')) return `queue option ${name}`;
+  return `job option ${name}`;
+}
+
+function plainObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(`${what} must be an object, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function onlyKeys(o: Record<string, unknown>, allowed: string[], what: string): void {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) throw new InvalidOptionError(`Unknown ${what} ${key}`);
+  }
+}
+
+/** A short, safe rendering of a bad value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value == null) return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  if (Array.isArray(value)) return 'an array';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

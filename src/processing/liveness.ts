@@ -1,0 +1,111 @@
+// Who is alive: how one queue instance learns that another, holding active jobs, has died.
+// In browsers each processing instance holds a Web Lock for its whole life: the browser releases it
+// the moment the tab or worker dies, and whoever waits on it learns so at once. Where Web Locks are
+// missing (Node tests, very old browsers), each instance renews a heartbeat record instead.
+import type { QueueSettings } from '../types.js';
+import type { QueueDB } from '../store/open-db.js';
+
+export interface LivenessCheck {
+  isAlive: (owner: string, heartbeatExpiresAt: number | undefined) => boolean;
+  /** Claims made after this instant are left alone: their owner may postdate the check. */
+  claimedBefore: number;
+}
+
+const locks = (): LockManager | undefined =>
+  typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+
+export class Liveness {
+  private release: (() => void) | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly watching = new Map<string, AbortController>();
+
+  constructor(
+    private readonly db: QueueDB,
+    private readonly dbName: string,
+    readonly owner: string,
+    private readonly settings: QueueSettings,
+    private readonly onOwnerGone: (owner: string) => void,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  get usesLocks(): boolean {
+    return locks() !== undefined;
+  }
+
+  /** Become visibly alive before the first claim, so no claim of ours is ever unguarded. */
+  async start(): Promise<void> {
+    const lockManager = locks();
+    if (lockManager) {
+      await new Promise<void>((acquired, failed) => {
+        lockManager
+          .request(this.lockName(this.owner), () => {
+            acquired();
+            return new Promise<void>((release) => (this.release = release));
+          })
+          .catch(failed);
+      });
+      return;
+    }
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), this.settings.lockRenewTime);
+  }
+
+  async check(): Promise<LivenessCheck> {
+    const claimedBefore = Date.now();
+    const lockManager = locks();
+    if (lockManager) {
+      const { held = [] } = await lockManager.query();
+      const names = new Set(held.map((lock) => lock.name));
+      return { claimedBefore, isAlive: (owner) => owner === this.owner || names.has(this.lockName(owner)) };
+    }
+    return {
+      claimedBefore,
+      isAlive: (owner, expiresAt) => owner === this.owner || (expiresAt !== undefined && expiresAt > Date.now()),
+    };
+  }
+
+  /** Call `onOwnerGone` as soon as `owner` dies (with Web Locks; heartbeats are found by sweeps). */
+  watch(owner: string): void {
+    const lockManager = locks();
+    if (!lockManager || owner === this.owner || this.watching.has(owner)) return;
+    const controller = new AbortController();
+    this.watching.set(owner, controller);
+    lockManager
+      .request(this.lockName(owner), { signal: controller.signal }, () => {
+        this.watching.delete(owner);
+        this.onOwnerGone(owner);
+      })
+      .catch((err: Error) => {
+        this.watching.delete(owner);
+        if (err.name !== 'AbortError') this.onError(err);
+      });
+  }
+
+  async stop(): Promise<void> {
+    for (const controller of this.watching.values()) controller.abort();
+    this.watching.clear();
+    this.release?.();
+    this.release = null;
+    if (this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = null;
+      try {
+        await this.db.delete('owners', this.owner);
+      } catch {
+        // the database may be closing; the heartbeat then simply expires
+      }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.db.put('owners', { owner: this.owner, expiresAt: Date.now() + this.settings.lockDuration });
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private lockName(owner: string): string {
+    return `jobtrail:${this.dbName}:owner:${owner}`;
+  }
+}

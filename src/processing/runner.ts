@@ -1,0 +1,312 @@
+// The processing loop of one Queue instance. It claims jobs for its handlers' free slots, runs
+// them, and writes their outcomes. Finishing jobs and claiming the next ones share one transaction
+// ("group commit"): at concurrency 1 that is one transaction per job, and at higher concurrency the
+// outcomes that pile up while a transaction runs all go into the next one.
+import { backoffDelay, STOP_RETRYING } from '../backoff.js';
+import type { WireChange } from '../channel/messages.js';
+import { JobtrailError } from '../errors.js';
+import type { Job } from '../job.js';
+import type { JobRecord } from '../projection.js';
+import type { Queue } from '../queue.js';
+import { claimJobs, type ClaimResult } from '../store/claim-jobs.js';
+import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js';
+import type { QueueDB } from '../store/open-db.js';
+import { stallJobs } from '../store/stall-jobs.js';
+import type { WriteBatch } from '../store/write-batch.js';
+import { Liveness } from './liveness.js';
+import type { ProcessSpec } from './process-args.js';
+import { createProcessor, type Processor } from './processor.js';
+
+export interface RunnerHost {
+  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T>;
+  emitError(err: unknown): void;
+  drained(): void;
+}
+
+interface Handler<Data, Result> {
+  name: string;
+  concurrency: number;
+  processor: Processor<Data, Result>;
+  active: number;
+}
+
+interface Running {
+  controller: AbortController;
+  /** Settles once the attempt's outcome is committed (or abandoned by a forced close). */
+  done: Promise<void>;
+}
+
+interface PendingFinish {
+  finish: Finish;
+  error: Error | undefined;
+  settle: (finished: Finished) => void;
+}
+
+/** After a storage failure, wait this long before trying again. */
+const RETRY_AFTER_ERROR_MS = 1000;
+
+export class Runner<Data, Result> {
+  private readonly handlers = new Map<string, Handler<Data, Result>>();
+  private readonly running = new Map<string, Running>();
+  private pending: PendingFinish[] = [];
+  private pumping = false;
+  /** False once a claim came back short: nothing to do until something changes. */
+  private mayHaveWork = true;
+  private drained = false;
+  private closing = false;
+  private readonly liveness: Liveness;
+  private started: Promise<void> | null = null;
+  private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
+
+  constructor(
+    private readonly queue: Queue<Data, Result>,
+    db: QueueDB,
+    private readonly host: RunnerHost,
+  ) {
+    this.liveness = new Liveness(db, queue.dbName, queue.instanceId, queue.settings, () => void this.sweep(), (err) => host.emitError(err));
+  }
+
+  async register(spec: ProcessSpec<Data, Result>): Promise<void> {
+    if (this.handlers.has(spec.name)) {
+      throw new JobtrailError('ERR_REFUSED', `A handler for ${spec.name === '*' ? "'*'" : `job name ${spec.name}`} is already registered on this queue instance`);
+    }
+    const processor = createProcessor(spec.handler, spec.concurrency);
+    this.handlers.set(spec.name, { name: spec.name, concurrency: spec.concurrency, processor, active: 0 });
+    this.started ??= this.start();
+    await this.started;
+    this.wake();
+  }
+
+  /** A change was committed, here or in another tab. */
+  notice(change: WireChange): void {
+    if (this.closing) return;
+    if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
+    if (change.type === 'active' && change.owner && change.owner !== this.queue.instanceId) this.liveness.watch(change.owner);
+    if (change.type === 'removed' && change.jobId) {
+      this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
+    }
+  }
+
+  async close(force: boolean): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const timer of this.timers.values()) clearTimeout(timer.id);
+    this.timers.clear();
+    if (force) {
+      // Abandon active jobs: nothing is written for them; releasing our liveness below lets
+      // whichever instance notices requeue them as stalled.
+      for (const running of this.running.values()) running.controller.abort(new JobtrailError('ERR_QUEUE_CLOSED', 'The queue was closed'));
+    } else {
+      await Promise.all([...this.running.values()].map((r) => r.done));
+    }
+    while (this.pumping || this.pending.length > 0) await this.pump();
+    await this.started?.catch(() => {});
+    await this.liveness.stop();
+    await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
+  }
+
+  private async start(): Promise<void> {
+    await this.liveness.start();
+    const interval = this.queue.settings.stalledInterval;
+    const sweepAgain = () => {
+      this.setTimer('stall', Date.now() + interval, () => void this.sweep().finally(sweepAgain));
+    };
+    // Jobs left active by a closed tab or an earlier session are found right away.
+    await this.sweep();
+    sweepAgain();
+  }
+
+  private wake(): void {
+    this.mayHaveWork = true;
+    void this.pump();
+  }
+
+  private freeSlots(): number {
+    let free = 0;
+    for (const h of this.handlers.values()) free += Math.max(0, h.concurrency - h.active);
+    return free;
+  }
+
+  private handlerFor(name: string): Handler<Data, Result> | undefined {
+    return this.handlers.get(name) ?? this.handlers.get('*');
+  }
+
+  /** One transaction at a time: write the outcomes waiting to be written, claim for free slots. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const finishing = this.pending;
+        this.pending = [];
+        const free = this.closing ? 0 : this.freeSlots();
+        const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit');
+        if (finishing.length === 0 && !claiming) break;
+        const now = Date.now();
+        let out: { finished: Finished[]; claim: ClaimResult | null };
+        try {
+          out = await this.host.write('processing jobs', async (batch) => ({
+            finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
+            claim: claiming ? await claimJobs(batch, this.claimRequest(free, now)) : null,
+          }));
+        } catch (err) {
+          // Nothing was written. Keep the outcomes and try again shortly.
+          this.pending.unshift(...finishing);
+          this.host.emitError(err);
+          this.setTimer('retry', Date.now() + RETRY_AFTER_ERROR_MS, () => void this.pump());
+          break;
+        }
+        finishing.forEach((p, i) => p.settle(out.finished[i]!));
+        if (out.claim) this.afterClaim(out.claim, free);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private claimRequest(free: number, now: number) {
+    const taking = new Map<string, number>();
+    let taken = 0;
+    return {
+      owner: this.queue.instanceId,
+      max: free,
+      now,
+      limiter: this.queue.limiter,
+      newToken: () => globalThis.crypto.randomUUID(),
+      take: (name: string) => {
+        if (taken >= free) return false;
+        const handler = this.handlerFor(name);
+        // A job nobody here handles is taken too, and fails naming its name (as in Bull).
+        const key = handler?.name ?? '';
+        const already = taking.get(key) ?? 0;
+        if (handler && handler.active + already >= handler.concurrency) return false;
+        taking.set(key, already + 1);
+        taken++;
+        return true;
+      },
+    };
+  }
+
+  private afterClaim(claim: ClaimResult, asked: number): void {
+    if (claim.nextDueAt !== null) this.setTimer('due', claim.nextDueAt, () => this.wake());
+    if (claim.limitedUntil !== null) this.setTimer('limit', claim.limitedUntil, () => this.wake());
+    if (claim.claimed.length < asked) this.mayHaveWork = false;
+    if (claim.claimed.length > 0) this.drained = false;
+    else if (claim.waiting === 0 && !claim.paused && !this.drained) {
+      this.drained = true;
+      this.host.drained();
+    }
+    for (const record of claim.claimed) this.execute(record);
+  }
+
+  private execute(record: JobRecord): void {
+    const token = record.job.claim!.token;
+    const job = this.queue._jobFromRecord(record, token);
+    const handler = this.handlerFor(job.name);
+    const controller = new AbortController();
+    if (handler) handler.active++;
+    let abandoned = false;
+    controller.signal.addEventListener('abort', () => {
+      abandoned = this.closing;
+    });
+    const done = (async () => {
+      let outcome: Finish['outcome'];
+      let error: Error | undefined;
+      try {
+        if (!handler) throw new Error(`Missing process handler for job type ${job.name}`);
+        const result = await withTimeout(handler.processor.run(job, controller.signal), job.opts.timeout, controller, job.id);
+        outcome = { type: 'completed', returnvalue: result };
+      } catch (err) {
+        error = asError(err);
+        outcome = { type: 'failed', failedReason: error.message, stack: error.stack ?? null, retryDelay: await this.retryDelay(job, error) };
+      }
+      if (handler) handler.active--;
+      this.running.delete(job.id);
+      if (abandoned) return;
+      const finished = await this.finish({ jobId: job.id, token, outcome }, error);
+      // A job removed while it ran has nowhere to go; any other refusal is worth knowing about.
+      if (finished.error && (finished.error as JobtrailError).code !== 'ERR_NOT_FOUND') this.host.emitError(finished.error);
+    })();
+    this.running.set(job.id, { controller, done });
+  }
+
+  /** Milliseconds before the retry, or null when the failure is final. */
+  private async retryDelay(job: Job<Data, Result>, err: Error): Promise<number | null> {
+    if (job._discarded || job.attemptsMade + 1 >= job.opts.attempts) return null;
+    try {
+      const delay = await backoffDelay(job.opts.backoff, job.attemptsMade + 1, err, job, this.queue.settings.backoffStrategies);
+      return delay === STOP_RETRYING ? null : delay;
+    } catch (strategyError) {
+      this.host.emitError(strategyError);
+      return null;
+    }
+  }
+
+  private finish(finish: Finish, error: Error | undefined): Promise<Finished> {
+    return new Promise((settle) => {
+      this.pending.push({ finish, error, settle });
+      this.mayHaveWork = true; // a slot is free again
+      void this.pump();
+    });
+  }
+
+  /** Requeue (or fail) the active jobs of instances that died. */
+  private async sweep(): Promise<void> {
+    if (this.closing) return;
+    try {
+      const check = await this.liveness.check();
+      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', (batch) =>
+        stallJobs(batch, { ...check, maxStalledCount: this.queue.settings.maxStalledCount, now: Date.now() }),
+      );
+      for (const owner of liveOwners) this.liveness.watch(owner);
+      if (stalled.length > 0) this.wake();
+    } catch (err) {
+      if (!this.closing) this.host.emitError(err);
+    }
+  }
+
+  /** One timer per purpose; an earlier deadline replaces a later one. */
+  private setTimer(kind: 'due' | 'limit' | 'stall' | 'retry', at: number, fire: () => void): void {
+    if (this.closing) return;
+    const existing = this.timers.get(kind);
+    if (existing && existing.at <= at && kind !== 'stall') return;
+    if (existing) clearTimeout(existing.id);
+    const id = setTimeout(() => {
+      this.timers.delete(kind);
+      fire();
+    }, Math.max(0, at - Date.now()));
+    this.timers.set(kind, { at, id });
+  }
+}
+
+function withError(p: PendingFinish): Finish {
+  return p.error ? { ...p.finish, error: p.error } : p.finish;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number | undefined, controller: AbortController, jobId: string): Promise<T> {
+  if (!ms) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const err = new JobtrailError('ERR_TIMEOUT', `Job ${jobId} timed out after ${ms} ms`);
+      controller.abort(err);
+      reject(err);
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  const e = new Error(typeof err === 'string' ? err : `Non-error thrown: ${JSON.stringify(err) ?? String(err)}`);
+  delete e.stack;
+  return e;
+}

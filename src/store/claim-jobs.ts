@@ -1,0 +1,87 @@
+// claimJobs — reads: meta (paused flag, limiter window), the due delayed jobs and the first waiting
+// jobs from their floors. Appends: `promoted` for each due delayed job (in due order), then `active`
+// with a fresh claim token for each job taken. Claims nothing while the queue is paused.
+// Because it runs in one readwrite transaction, two tabs can never take the same job.
+import type { JobRecord } from '../projection.js';
+import type { RateLimiter } from '../types.js';
+import type { WriteBatch } from './write-batch.js';
+
+export interface ClaimRequest {
+  owner: string;
+  /** How many jobs to take at most. */
+  max: number;
+  /** Whether this instance takes a job of that name now (a handler with a free slot). Counts it if so. */
+  take: (name: string) => boolean;
+  now: number;
+  limiter: RateLimiter | null;
+  newToken: () => string;
+}
+
+export interface ClaimResult {
+  claimed: JobRecord[];
+  /** When the earliest delayed job becomes due, if any. */
+  nextDueAt: number | null;
+  /** Set when the rate limiter stopped the claim: when its window ends. */
+  limitedUntil: number | null;
+  paused: boolean;
+  /** Waiting jobs left after the claim. */
+  waiting: number;
+}
+
+/** How many delayed jobs one transaction promotes at most; the rest go in the next claim. */
+const PROMOTE_BATCH = 1000;
+
+export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<ClaimResult> {
+  const { meta } = batch;
+  const nextDueAt = await promoteDueJobs(batch, req.now);
+  const result: ClaimResult = { claimed: [], nextDueAt, limitedUntil: null, paused: meta.paused, waiting: meta.counts.waiting };
+  if (meta.paused || req.max <= 0 || meta.counts.waiting === 0) return result;
+
+  let budget = req.max;
+  if (req.limiter) {
+    const { max, duration } = req.limiter;
+    if (!meta.limiter || req.now >= meta.limiter.windowStart + duration) meta.limiter = { windowStart: req.now, started: 0 };
+    budget = Math.min(budget, max - meta.limiter.started);
+    if (budget <= 0) {
+      result.limitedUntil = meta.limiter.windowStart + duration;
+      return result;
+    }
+  }
+
+  const chosen: JobRecord[] = [];
+  // Look a little past jobs this instance cannot take now (their handler is busy), not forever.
+  await batch.scan('waiting', (record) => {
+    if (req.take(record.job.name)) chosen.push(record);
+    return chosen.length < budget;
+  }, budget * 4 + 16);
+
+  for (const record of chosen) {
+    const payload = { token: req.newToken(), owner: req.owner };
+    result.claimed.push(batch.append(record, record.id, { type: 'active', time: req.now, payload }));
+  }
+  if (req.limiter && meta.limiter) {
+    meta.limiter.started += chosen.length;
+    if (meta.limiter.started >= req.limiter.max && meta.counts.waiting > 0) {
+      result.limitedUntil = meta.limiter.windowStart + req.limiter.duration;
+    }
+  }
+  result.waiting = meta.counts.waiting;
+  return result;
+}
+
+/** Move every delayed job that is due to waiting, earliest first. Returns the next due time left. */
+export async function promoteDueJobs(batch: WriteBatch, now: number): Promise<number | null> {
+  if (batch.meta.counts.delayed === 0) return null;
+  const due: JobRecord[] = [];
+  let nextDueAt: number | null = null;
+  await batch.scan('delayed', (record) => {
+    if (record.rank[0]! > now || due.length >= PROMOTE_BATCH) {
+      nextDueAt = record.rank[0]!;
+      return false;
+    }
+    due.push(record);
+    return true;
+  });
+  for (const record of due) batch.append(record, record.id, { type: 'promoted', time: now, payload: { due: true } });
+  return nextDueAt;
+}

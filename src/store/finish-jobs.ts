@@ -1,0 +1,60 @@
+// finishJobs — reads: each finished job; for keep-N / age options, the oldest finished jobs.
+// Appends: `completed` or `failed` per job. Deletes: the jobs that removeOnComplete / removeOnFail drop.
+// A stale claim or a refused event skips that job alone; the rest of the batch goes on.
+import { JobtrailError } from '../errors.js';
+import type { JobRecord } from '../projection.js';
+import { applyKeep } from './remove-jobs.js';
+import type { WriteBatch } from './write-batch.js';
+
+export type Outcome =
+  | { type: 'completed'; returnvalue: unknown }
+  | { type: 'failed'; failedReason: string; stack: string | null; retryDelay: number | null };
+
+export interface Finish {
+  jobId: string;
+  token: string;
+  outcome: Outcome;
+  /** The error the handler threw, handed to local `failed` listeners (not stored: the log keeps its message and stack). */
+  error?: Error;
+}
+
+export interface Finished {
+  /** The job after the event, or null when it was removed by removeOnComplete / removeOnFail. */
+  record: JobRecord | null;
+  /** Why the event was refused (stale claim, job removed meanwhile, ...). */
+  error?: Error;
+}
+
+export async function finishJobs(batch: WriteBatch, finishes: readonly Finish[], now: number): Promise<Finished[]> {
+  const results: Finished[] = [];
+  for (const finish of finishes) results.push(await finishOne(batch, finish, now));
+  return results;
+}
+
+async function finishOne(batch: WriteBatch, { jobId, token, outcome, error }: Finish, now: number): Promise<Finished> {
+  const prev = await batch.read(jobId);
+  if (!prev) return { record: null, error: new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} was removed while it ran`) };
+  let record: JobRecord;
+  try {
+    if (outcome.type === 'completed') {
+      try {
+        record = batch.append(prev, jobId, { type: 'completed', time: now, payload: { token, returnvalue: outcome.returnvalue } });
+      } catch (err) {
+        if ((err as JobtrailError).code !== 'ERR_NOT_CLONEABLE') throw err;
+        // A result IndexedDB cannot store fails the attempt instead of losing the job.
+        const payload = { token, failedReason: (err as Error).message, stack: (err as Error).stack ?? null, retryDelay: null };
+        record = batch.append(prev, jobId, { type: 'failed', time: now, payload });
+      }
+    } else {
+      const { failedReason, stack, retryDelay } = outcome;
+      record = batch.append(prev, jobId, { type: 'failed', time: now, payload: { token, failedReason, stack, retryDelay } });
+    }
+  } catch (err) {
+    if (err instanceof JobtrailError) return { record: null, error: err };
+    throw err;
+  }
+  if (error && record.state !== 'completed') batch.changes[batch.changes.length - 1]!.error = error;
+  const keep = record.state === 'completed' ? record.job.opts.removeOnComplete : record.state === 'failed' ? record.job.opts.removeOnFail : undefined;
+  const removed = await applyKeep(batch, record, keep, now);
+  return { record: removed.some((r) => r.id === record.id) ? null : record };
+}

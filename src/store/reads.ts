@@ -1,0 +1,74 @@
+// Read-only queries. Each is one readonly transaction over the projection or the log: no replay.
+import { JobtrailError, storageError } from '../errors.js';
+import type { StoredEvent, StoredJobEvent } from '../job-events.js';
+import type { JobRecord } from '../projection.js';
+import type { JobCounts, JobState } from '../types.js';
+import type { QueueDB } from './open-db.js';
+import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
+
+export async function readMeta(db: QueueDB): Promise<MetaRecord> {
+  return guard('reading the queue', async () => (await db.get('meta', META_KEY)) ?? emptyMeta());
+}
+
+export async function readJob(db: QueueDB, jobId: string): Promise<JobRecord | undefined> {
+  return guard(`reading job ${jobId}`, () => db.get('jobs', jobId));
+}
+
+export async function readCounts(db: QueueDB): Promise<JobCounts> {
+  return (await readMeta(db)).counts;
+}
+
+/**
+ * The jobs of the given states, state after state, each state in rank order (`asc`) or reversed,
+ * from position `start` to `end` inclusive of the concatenation (`end` -1 means to the last).
+ */
+export async function readJobs(db: QueueDB, states: readonly JobState[], start: number, end: number, asc: boolean): Promise<JobRecord[]> {
+  return guard('listing jobs', async () => {
+    const tx = db.transaction(['meta', 'jobs'], 'readonly');
+    const meta = (await tx.objectStore('meta').get(META_KEY)) ?? emptyMeta();
+    const index = tx.objectStore('jobs').index('byState');
+    const wanted = end < 0 ? Infinity : end + 1;
+    const out: JobRecord[] = [];
+    let skip = start;
+    for (const state of states) {
+      if (out.length >= wanted - start) break;
+      const count = meta.counts[state];
+      if (skip >= count) {
+        skip -= count;
+        continue;
+      }
+      // Ascending scans start at the floor to skip the tombstones of jobs that left the state.
+      let cursor = await index.openCursor(stateRange(state, asc ? meta.floors[state] : undefined), asc ? 'next' : 'prev');
+      if (cursor && skip > 0) {
+        cursor = await cursor.advance(skip);
+        skip = 0;
+      }
+      while (cursor && out.length < wanted - start) {
+        out.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+    }
+    return out;
+  });
+}
+
+/** One job's events, in order. */
+export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJobEvent[]> {
+  return guard(`reading job ${jobId}'s history`, async () => {
+    const events = await db.getAllFromIndex('events', 'byJob', jobEventsRange(jobId));
+    return events as StoredJobEvent[];
+  });
+}
+
+/** Events after `afterSeq`, in order, at most `count` (the whole log, page by page). */
+export async function readLog(db: QueueDB, afterSeq: number, count: number): Promise<StoredEvent[]> {
+  return guard('reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
+}
+
+async function guard<T>(doing: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    throw err instanceof JobtrailError ? err : storageError(err, doing);
+  }
+}

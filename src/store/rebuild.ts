@@ -1,0 +1,52 @@
+// rebuildProjections — reads: the whole log, page by page. Writes: every job's projection folded
+// afresh from its events, and meta's counts, floors and paused flag. Deletes projections of jobs
+// that have no events. One transaction: readers see the old projections or the new ones.
+import { JobtrailError } from '../errors.js';
+import type { StoredEvent } from '../job-events.js';
+import { project, type JobRecord } from '../projection.js';
+import { JOB_STATES } from '../types.js';
+import type { QueueDB } from './open-db.js';
+import { write } from './write-batch.js';
+
+const PAGE = 5000;
+
+export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; events: number }> {
+  const { result } = await write(db, 'rebuilding the projections', async (batch) => {
+    const { tx, meta } = batch;
+    const events = tx.objectStore('events');
+    const jobs = new Map<string, JobRecord>();
+    let paused = false;
+    let lastSeq = 0;
+    let total = 0;
+    for (;;) {
+      const page: StoredEvent[] = await events.getAll(IDBKeyRange.lowerBound(lastSeq, true), PAGE);
+      for (const event of page) {
+        if (event.jobId === undefined) paused = event.type === 'paused';
+        else {
+          try {
+            jobs.set(event.jobId, project(jobs.get(event.jobId), event.jobId, event, event.seq));
+          } catch (err) {
+            throw new JobtrailError('ERR_REFUSED', `The log is inconsistent at event ${event.seq}: ${(err as Error).message}`);
+          }
+        }
+      }
+      total += page.length;
+      if (page.length < PAGE) break;
+      lastSeq = page[page.length - 1]!.seq;
+    }
+    const store = tx.objectStore('jobs');
+    await store.clear();
+    for (const state of JOB_STATES) meta.counts[state] = 0;
+    meta.floors = {};
+    for (const record of jobs.values()) {
+      void store.put(record).catch(() => {});
+      meta.counts[record.state]++;
+      const numeric = Number(record.id);
+      if (Number.isSafeInteger(numeric) && numeric > meta.lastId) meta.lastId = numeric;
+    }
+    meta.seq = Math.max(meta.seq, lastSeq);
+    meta.paused = paused;
+    return { jobs: jobs.size, events: total };
+  });
+  return result;
+}

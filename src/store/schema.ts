@@ -1,0 +1,67 @@
+// The IndexedDB layout: one database per queue, named `${prefix}:${queue}`. Type-only apart from
+// the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
+import type { DBSchema } from 'idb';
+import type { StoredEvent } from '../job-events.js';
+import type { JobRecord, Rank } from '../projection.js';
+import type { JobCounts, JobState } from '../types.js';
+
+export const DB_VERSION = 1;
+export const META_KEY = 'queue';
+
+/** The queue's own record, read and written by every readwrite transaction (which serialises them). */
+export interface MetaRecord {
+  key: typeof META_KEY;
+  /** The last event sequence number handed out. Events get `seq + 1`, `seq + 2`, ... */
+  seq: number;
+  /** The last automatic job id handed out. */
+  lastId: number;
+  paused: boolean;
+  counts: JobCounts;
+  /**
+   * Per state, a rank no live job of that state is below. Scans start here instead of at the
+   * start of the state, so they skip the tombstones that deleted index entries leave behind.
+   */
+  floors: Partial<Record<JobState, Rank>>;
+  /** The rate limiter's current window, shared by every tab. */
+  limiter: { windowStart: number; started: number } | null;
+}
+
+/** A processor instance's heartbeat, used to spot dead processors where Web Locks are missing. */
+export interface OwnerRecord {
+  owner: string;
+  /** Unix ms after which the owner counts as dead. */
+  expiresAt: number;
+}
+
+export interface QueueSchema extends DBSchema {
+  meta: { key: string; value: MetaRecord };
+  /** The projection: one record per job. */
+  jobs: { key: string; value: JobRecord; indexes: { byState: [JobState, Rank] } };
+  /** The log. */
+  events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
+  owners: { key: string; value: OwnerRecord };
+}
+
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners';
+
+export function emptyMeta(): MetaRecord {
+  return {
+    key: META_KEY,
+    seq: 0,
+    lastId: 0,
+    paused: false,
+    counts: { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 },
+    floors: {},
+    limiter: null,
+  };
+}
+
+/** Every rank of a state, optionally starting at a floor. */
+export function stateRange(state: JobState, floor?: Rank): IDBKeyRange {
+  // An array sorts after every number, so `[[]]` is above every rank.
+  return IDBKeyRange.bound(floor ? [state, floor] : [state], [state, [[]]]);
+}
+
+export function jobEventsRange(jobId: string): IDBKeyRange {
+  return IDBKeyRange.bound([jobId, -Infinity], [jobId, Infinity]);
+}

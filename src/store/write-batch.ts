@@ -1,0 +1,164 @@
+// One readwrite transaction, seen as a batch of appended events. Every storage command runs inside
+// `write()`: the meta record is read once, each event is folded into its job's projection before
+// anything is written (a refused event writes nothing), and event + projection go in together.
+import type { IDBPTransaction } from 'idb';
+import { JobtrailError, storageError } from '../errors.js';
+import type { JobEvent, QueueEvent } from '../job-events.js';
+import { compareRank, project, type JobRecord, type Rank } from '../projection.js';
+import type { JobState } from '../types.js';
+import type { QueueDB } from './open-db.js';
+import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema } from './schema.js';
+
+type WriteStores = ('meta' | 'jobs' | 'events' | 'owners')[];
+export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
+
+/** What a committed transaction changed, for listeners in this tab and notices to the others. */
+export interface Change {
+  seq: number;
+  /** The job, or undefined for a change of the queue itself (pause, resume). */
+  jobId?: string;
+  /** The event type, or `removed` when the job and its events were deleted. */
+  type: JobEvent['type'] | QueueEvent['type'] | 'removed';
+  /** The job's state after the change (before it, for `removed`). */
+  state?: JobState;
+  /** For `active`: the queue instance holding the claim. */
+  owner?: string;
+  /** The job after the change (before it, for `removed`). Local only: never sent to other tabs. */
+  record?: JobRecord;
+  /** For `failed`: the error the handler threw. Local only. */
+  error?: Error;
+}
+
+export class WriteBatch {
+  readonly changes: Change[] = [];
+
+  private constructor(
+    readonly tx: WriteTx,
+    readonly meta: MetaRecord,
+  ) {}
+
+  static async begin(db: QueueDB): Promise<WriteBatch> {
+    const tx = db.transaction(['meta', 'jobs', 'events', 'owners'], 'readwrite') as WriteTx;
+    tx.done.catch(() => {}); // observed in commit()
+    const meta = (await tx.objectStore('meta').get(META_KEY)) ?? emptyMeta();
+    return new WriteBatch(tx, meta);
+  }
+
+  read(jobId: string): Promise<JobRecord | undefined> {
+    return this.tx.objectStore('jobs').get(jobId);
+  }
+
+  /**
+   * Fold `event` into the job and write event and projection. Throws when the machine refuses the
+   * event; nothing is written then, and the rest of the batch may go on.
+   */
+  append(prev: JobRecord | undefined, jobId: string, event: JobEvent): JobRecord {
+    const seq = this.meta.seq + 1;
+    const next = project(prev, jobId, event, seq);
+    try {
+      // put() clones synchronously: uncloneable data throws here, before anything is written.
+      quiet(this.tx.objectStore('events').put({ ...event, seq, jobId }));
+    } catch (err) {
+      throw notCloneable(err, jobId, event);
+    }
+    this.meta.seq = seq;
+    quiet(this.tx.objectStore('jobs').put(next));
+    if (prev?.state !== next.state) {
+      if (prev) this.meta.counts[prev.state]--;
+      this.meta.counts[next.state]++;
+      this.lowerFloor(next.state, next.rank);
+    }
+    const change: Change = { seq, jobId, type: event.type, state: next.state, record: next };
+    if (event.type === 'active') change.owner = event.payload.owner;
+    this.changes.push(change);
+    return next;
+  }
+
+  appendQueueEvent(event: QueueEvent): void {
+    const seq = ++this.meta.seq;
+    quiet(this.tx.objectStore('events').put({ ...event, seq }));
+    this.changes.push({ seq, type: event.type });
+  }
+
+  /** Delete a job's projection and every event of its history. */
+  async remove(record: JobRecord): Promise<void> {
+    const keys = await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id));
+    const events = this.tx.objectStore('events');
+    for (const key of keys) quiet(events.delete(key));
+    quiet(this.tx.objectStore('jobs').delete(record.id));
+    this.meta.counts[record.state]--;
+    this.changes.push({ seq: this.meta.seq, jobId: record.id, type: 'removed', state: record.state, record });
+  }
+
+  /**
+   * Walk the jobs of a state in rank order, starting at the state's floor, until `visit` returns
+   * false or `limit` jobs were seen. Moves the floor up to the first job seen.
+   */
+  async scan(state: JobState, visit: (record: JobRecord) => boolean, limit = Infinity): Promise<void> {
+    let cursor = await this.tx.objectStore('jobs').index('byState').openCursor(stateRange(state, this.meta.floors[state]));
+    let first = true;
+    let seen = 0;
+    while (cursor) {
+      if (first) {
+        this.meta.floors[state] = cursor.value.rank;
+        first = false;
+      }
+      if (!visit(cursor.value) || ++seen >= limit) return;
+      cursor = await cursor.continue();
+    }
+  }
+
+  async commit(): Promise<void> {
+    quiet(this.tx.objectStore('meta').put(this.meta));
+    this.tx.commit?.();
+    await this.tx.done;
+  }
+
+  abort(): void {
+    try {
+      this.tx.abort();
+    } catch {
+      // already finished or aborted
+    }
+  }
+
+  private lowerFloor(state: JobState, rank: Rank): void {
+    const floor = this.meta.floors[state];
+    if (floor && compareRank(rank, floor) < 0) this.meta.floors[state] = rank;
+  }
+}
+
+/**
+ * Run `body` in one readwrite transaction and commit it. `body` may await only IndexedDB requests
+ * (anything else lets the transaction commit early). If it throws, nothing is written.
+ */
+export async function write<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<{ result: T; changes: Change[] }> {
+  let batch: WriteBatch | undefined;
+  try {
+    batch = await WriteBatch.begin(db);
+    const result = await body(batch);
+    await batch.commit();
+    return { result, changes: batch.changes };
+  } catch (err) {
+    batch?.abort();
+    throw err instanceof JobtrailError ? err : storageError(err, doing);
+  }
+}
+
+const CLONED: Partial<Record<JobEvent['type'], string>> = {
+  added: 'data',
+  updated: 'data',
+  completed: 'return value',
+  progress: 'progress',
+};
+
+function notCloneable(err: unknown, jobId: string, event: JobEvent): unknown {
+  if ((err as { name?: string } | null)?.name !== 'DataCloneError') return err;
+  const what = CLONED[event.type] ?? `${event.type} event`;
+  return new JobtrailError('ERR_NOT_CLONEABLE', `Job ${jobId}'s ${what} is not cloneable, so IndexedDB cannot store it (${(err as Error).message}); nothing was written`, { cause: err });
+}
+
+/** A request whose failure aborts the transaction: `tx.done` reports it, so the promise stays quiet. */
+function quiet(request: Promise<unknown>): void {
+  request.catch(() => {});
+}

@@ -1,0 +1,125 @@
+// Public types of jobtrail. Runtime code lives elsewhere; this file only describes shapes.
+import type { Job } from './job.js';
+
+/** The five states a job can be in. `stalled` is an event, not a state; paused is a queue flag. */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'failed'];
+
+/** What `updateProgress()` accepts: a percentage or any cloneable object. */
+export type JobProgress = number | object;
+
+/** Which finished jobs to keep: those younger than `age` **seconds**, at most `count` of them. */
+export interface KeepJobs {
+  /** Keep finished jobs at most this many seconds old. */
+  age?: number;
+  /** Keep at most this many finished jobs (the newest). */
+  count?: number;
+}
+
+/** How long to wait before a retry. */
+export interface BackoffOptions {
+  /** `fixed`, `exponential`, or the name of a strategy in `settings.backoffStrategies`. */
+  type: 'fixed' | 'exponential' | (string & {});
+  /** Base delay in **milliseconds**. */
+  delay?: number;
+  /** 0..1: randomise each wait down to `(1 - jitter)` of its nominal value. */
+  jitter?: number;
+}
+
+/** Options accepted by `add()`, `addBulk()` and `defaultJobOptions`. All are validated. */
+export interface JobOptions {
+  /** 1 (highest) .. 2^31-1. Jobs without a priority run after every prioritised job. */
+  priority?: number;
+  /** Milliseconds to wait before the job may start. */
+  delay?: number;
+  /** How many times the job may run in total (integer >= 1). Default 1. */
+  attempts?: number;
+  /** A number is a fixed backoff in milliseconds. */
+  backoff?: number | BackoffOptions;
+  /** Run before the other waiting jobs of the same priority. */
+  lifo?: boolean;
+  /** Milliseconds an attempt may run before it fails and its `AbortSignal` fires. */
+  timeout?: number;
+  /** `true` deletes the job (and its events) when it completes; a number keeps the newest N. */
+  removeOnComplete?: boolean | number | KeepJobs;
+  /** `true` deletes the job (and its events) when it finally fails; a number keeps the newest N. */
+  removeOnFail?: boolean | number | KeepJobs;
+  /** A caller-chosen id. Adding an id that exists adds nothing and returns the stored job. */
+  jobId?: string;
+  /** How many stack traces to keep (the newest). */
+  stackTraceLimit?: number;
+}
+
+/** Job options as stored: given options plus the defaults `attempts: 1`, `delay: 0`, backoff normalised. */
+export interface JobOpts extends Omit<JobOptions, 'backoff'> {
+  attempts: number;
+  delay: number;
+  backoff?: BackoffOptions;
+}
+
+/** `job.toJSON()`: exactly Bull's keys, in Bull's order. */
+export interface JobJson<Data = unknown, Result = unknown> {
+  id: string;
+  name: string;
+  data: Data;
+  opts: JobOpts;
+  progress: JobProgress;
+  delay: number;
+  timestamp: number;
+  attemptsMade: number;
+  failedReason: string | null;
+  stacktrace: string[] | null;
+  returnvalue: Result | null;
+  finishedOn: number | null;
+  processedOn: number | null;
+}
+
+/**
+ * A custom backoff: milliseconds to wait before the next attempt, `0` to retry now,
+ * `-1` to stop retrying (the job fails now).
+ */
+export type BackoffStrategy = (attemptsMade: number, err: Error, job: Job<any, any>) => number | Promise<number>;
+
+/** Tuning for processing; defaults follow Bull. */
+export interface QueueSettings {
+  /** Milliseconds a processor's heartbeat stays valid where Web Locks are missing. Default 30000. */
+  lockDuration: number;
+  /** Milliseconds between heartbeats. Default `lockDuration / 2`. */
+  lockRenewTime: number;
+  /** Milliseconds between sweeps for stalled jobs. Default 30000. */
+  stalledInterval: number;
+  /** How many times a job may stall before it fails. Default 1. */
+  maxStalledCount: number;
+  /** Custom backoff strategies, by the name used in `backoff.type`. */
+  backoffStrategies: Record<string, BackoffStrategy>;
+}
+
+/** At most `max` jobs start per `duration` milliseconds, counted across every tab. */
+export interface RateLimiter {
+  max: number;
+  /** Window length in milliseconds. */
+  duration: number;
+}
+
+export interface QueueOptions {
+  /** Namespace of the IndexedDB database (`${prefix}:${name}`). Default `'jobtrail'`. */
+  prefix?: string;
+  /** Options merged under every job's own options. */
+  defaultJobOptions?: JobOptions;
+  settings?: Partial<QueueSettings>;
+  limiter?: RateLimiter;
+}
+
+/** How many jobs are in each state. */
+export type JobCounts = Record<JobState, number>;
+
+/** `add` input for `addBulk`. */
+export interface BulkJob<Data> {
+  name?: string;
+  data: Data;
+  opts?: JobOptions;
+}
+
+/** Statuses accepted by `clean()`. `wait` is Bull's alias of `waiting`. */
+export type CleanStatus = JobState | 'wait';

@@ -1,0 +1,60 @@
+// Test helpers: queues that are closed and checked after each test, and the consistency check.
+import { openDB } from 'idb';
+import { expect } from 'vitest';
+import { Queue, foldJob, type JobEvent, type QueueOptions, type StoredEvent } from '../../src/index.js';
+import { compareRank } from '../../src/projection.js';
+import type { JobRecord } from '../../src/projection.js';
+import { JOB_STATES } from '../../src/types.js';
+
+export const openedQueues: Queue[] = [];
+
+/** A queue that the test setup closes and checks for consistency after the test. */
+export function makeQueue<Data = any, Result = any>(name = 'test', options?: QueueOptions): Queue<Data, Result> {
+  const queue = new Queue<Data, Result>(name, options);
+  openedQueues.push(queue as Queue);
+  return queue;
+}
+
+/** projection == fold(events) for every job; counts and floors agree with the projection. */
+export async function assertConsistent(name: string, prefix = 'jobtrail'): Promise<void> {
+  const db = await openDB(`${prefix}:${name}`);
+  try {
+    if (!db.objectStoreNames.contains('jobs')) return;
+    const events = (await db.getAll('events')) as StoredEvent[];
+    const records = (await db.getAll('jobs')) as JobRecord[];
+    const meta = await db.get('meta', 'queue');
+    const byJob = new Map<string, JobEvent[]>();
+    for (const e of events) {
+      if (e.jobId === undefined) continue;
+      const list = byJob.get(e.jobId) ?? [];
+      list.push(e);
+      byJob.set(e.jobId, list);
+    }
+    expect(new Set(records.map((r) => r.id))).toEqual(new Set(byJob.keys()));
+    for (const record of records) {
+      const jobEvents = byJob.get(record.id)!;
+      const folded = foldJob(record.id, jobEvents);
+      expect(record.state, `state of job ${record.id}`).toBe(folded.state);
+      expect(record.job, `context of job ${record.id}`).toEqual(folded.job);
+      expect(record.seq).toBe((jobEvents.at(-1) as StoredEvent).seq);
+    }
+    if (meta) {
+      for (const state of JOB_STATES) {
+        const inState = records.filter((r) => r.state === state);
+        expect(meta.counts[state], `count of ${state}`).toBe(inState.length);
+        const floor = meta.floors[state];
+        if (floor) for (const r of inState) expect(compareRank(r.rank, floor)).toBeGreaterThanOrEqual(0);
+      }
+      expect(meta.seq).toBeGreaterThanOrEqual(events.at(-1)?.seq ?? 0);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolve on the next `event` of `queue`. */
+export function next<Q extends Queue>(queue: Q, event: Parameters<Q['once']>[0]): Promise<unknown[]> {
+  return new Promise((resolve) => (queue.once as any)(event, (...args: unknown[]) => resolve(args)));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,17 @@
+// Every unit test gets a fresh, empty IndexedDB (fake-indexeddb) and checks, after it ran, that
+// every queue it opened still satisfies projection == fold(events).
+import 'fake-indexeddb/auto';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, beforeEach } from 'vitest';
+import { assertConsistent, openedQueues } from './helpers.js';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+  globalThis.IDBKeyRange = IDBKeyRange;
+});
+
+afterEach(async () => {
+  const queues = openedQueues.splice(0);
+  for (const queue of queues) await queue.close({ force: true }).catch(() => {});
+  for (const { name, prefix } of queues) await assertConsistent(name, prefix);
+});
