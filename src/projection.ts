@@ -21,6 +21,8 @@ export interface JobRecord {
   rank: Rank;
   /** The seq of the last event folded in: replaying from here is harmless. */
   seq: number;
+  /** The seq of the job's `added` event: orders jobs by creation, newest first for the inspector. */
+  created: number;
   job: JobContext;
 }
 
@@ -31,13 +33,13 @@ export function project(prev: JobRecord | undefined, jobId: string, event: JobEv
   if (!prev) {
     if (event.type !== 'added') throw new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} does not exist`);
     const born = startJob(jobId, event);
-    return { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, job: born.job };
+    return { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job };
   }
   if (event.type === 'added') throw new JobtrailError('ERR_REFUSED', `Job ${jobId} already exists`);
   const next = applyEvent(prev, event);
   // A job keeps its place while it stays in a state (progress must not reorder the waiting line).
   const rank = next.state === prev.state ? prev.rank : rankOf(next.state, next.job, event, seq);
-  return { id: jobId, state: next.state, rank, seq, job: next.job };
+  return { id: jobId, state: next.state, rank, seq, created: prev.created, job: next.job };
 }
 
 export function rankOf(state: JobState, job: JobContext, event: JobEvent, seq: number): Rank {

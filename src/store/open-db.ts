@@ -22,6 +22,8 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           db.createObjectStore('meta', { keyPath: 'key' });
           const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
           jobs.createIndex('byState', ['state', 'rank']);
+          jobs.createIndex('byCreated', 'created');
+          jobs.createIndex('byName', ['job.name', 'created']);
           const events = db.createObjectStore('events', { keyPath: 'seq' });
           events.createIndex('byJob', ['jobId', 'seq']);
           db.createObjectStore('owners', { keyPath: 'owner' });

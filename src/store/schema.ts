@@ -36,7 +36,11 @@ export interface OwnerRecord {
 export interface QueueSchema extends DBSchema {
   meta: { key: string; value: MetaRecord };
   /** The projection: one record per job. */
-  jobs: { key: string; value: JobRecord; indexes: { byState: [JobState, Rank] } };
+  jobs: {
+    key: string;
+    value: JobRecord;
+    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number] };
+  };
   /** The log. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
   owners: { key: string; value: OwnerRecord };
