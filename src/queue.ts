@@ -55,7 +55,10 @@ export class Queue<Data = any, Result = any> {
   readonly #events: Emitter<QueueEventMap<Data, Result>>;
   readonly #channel: NoticeChannel;
   #runner: Runner<Data, Result> | null = null;
+  /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
+  /** Set when `close()` is done: even jobs still running can no longer write. */
+  #closed = false;
   /** `finished()` callers, by job id, woken by any change to their job. */
   readonly #watchers = new Map<string, Set<() => void>>();
 
@@ -238,7 +241,7 @@ export class Queue<Data = any, Result = any> {
     const spec = parseProcessArgs<Data, Result>(args);
     const db = await this.#open();
     this.#runner ??= new Runner<Data, Result>(this, db, {
-      write: (doing, body) => this.#write(doing, body),
+      write: (doing, body) => this.#write(doing, body, true),
       emitError: (err) => this.#emitError(err),
       drained: () => {
         this.#events.emit('drained');
@@ -276,6 +279,7 @@ export class Queue<Data = any, Result = any> {
       await this.#runner?.close(opts.force ?? false);
       this.#channel.close();
       for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) wake();
+      this.#closed = true;
       try {
         (await this.#db).close();
       } catch {
@@ -293,24 +297,24 @@ export class Queue<Data = any, Result = any> {
 
   /** @internal Append one event to a job and refresh the Job object's fields from the result. */
   async _update(job: Job<Data, Result>, event: JobUpdate): Promise<JobRecord> {
-    const record = await this.#write(`updating job ${job.id}`, (batch) => updateJob(batch, job.id, event));
+    const record = await this.#write(`updating job ${job.id}`, (batch) => updateJob(batch, job.id, event), true);
     job.attemptsMade = record.job.attemptsMade;
     return record;
   }
 
   /** @internal */
   async _readState(id: string): Promise<JobState | undefined> {
-    return (await readJob(await this.#open(), id))?.state;
+    return (await readJob(await this.#open(true), id))?.state;
   }
 
   /** @internal */
   async _remove(id: string, token?: string): Promise<void> {
-    await this.#write(`removing job ${id}`, (batch) => removeJob(batch, id, token));
+    await this.#write(`removing job ${id}`, (batch) => removeJob(batch, id, token), true);
   }
 
   /** @internal */
   async _history(id: string): Promise<StoredJobEvent[]> {
-    return readHistory(await this.#open(), id);
+    return readHistory(await this.#open(true), id);
   }
 
   /** @internal Settles when the job completes, finally fails or disappears, whichever tab does it. */
@@ -332,11 +336,11 @@ export class Queue<Data = any, Result = any> {
         try {
           do {
             again = false;
-            if (this.#closing) {
+            if (this.#closed) {
               stop();
               return reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} closed before job ${id} finished`));
             }
-            const record = await readJob(await this.#open(), id);
+            const record = await readJob(await this.#open(true), id);
             if (!record) {
               stop();
               return reject(new JobtrailError('ERR_NOT_FOUND', `Job ${id} was removed before it finished`));
@@ -385,13 +389,17 @@ export class Queue<Data = any, Result = any> {
     if (this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
   }
 
-  async #open(): Promise<QueueDB> {
-    this.#assertOpen();
+  /**
+   * The database. Public calls (`internal` false) are refused once `close()` started; the work of
+   * jobs still running while a graceful close waits for them (`internal`) only once it is done.
+   */
+  async #open(internal = false): Promise<QueueDB> {
+    if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
     return this.#db;
   }
 
-  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
-    const { result, changes } = await write(await this.#open(), doing, body);
+  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false): Promise<T> {
+    const { result, changes } = await write(await this.#open(internal), doing, body);
     if (changes.length > 0) this.#publish(changes);
     return result;
   }
@@ -469,7 +477,7 @@ export class Queue<Data = any, Result = any> {
         break;
       case 'completed':
         if (this.#events.has('global:completed')) {
-          void this.#open()
+          void this.#open(true)
             .then((db) => readJob(db, id))
             .then((record) => record && this.#events.emit('global:completed', id, record.job.returnvalue as Result))
             .catch((err) => this.#emitError(err));

@@ -49,7 +49,10 @@ export class Runner<Data, Result> {
   private readonly handlers = new Map<string, Handler<Data, Result>>();
   private readonly running = new Map<string, Running>();
   private pending: PendingFinish[] = [];
-  private pumping = false;
+  /** The pump loop in progress, if any: one transaction at a time. */
+  private pumping: Promise<void> | null = null;
+  /** pump() was called while the loop ran: look again before stopping. */
+  private pumpAgain = false;
   /** False once a claim came back short: nothing to do until something changes. */
   private mayHaveWork = true;
   private drained = false;
@@ -99,7 +102,7 @@ export class Runner<Data, Result> {
     } else {
       await Promise.all([...this.running.values()].map((r) => r.done));
     }
-    while (this.pumping || this.pending.length > 0) await this.pump();
+    while (this.pumping || this.pending.length > 0) await (this.pumping ?? this.pump());
     await this.started?.catch(() => {});
     await this.liveness.stop();
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
@@ -132,36 +135,51 @@ export class Runner<Data, Result> {
   }
 
   /** One transaction at a time: write the outcomes waiting to be written, claim for free slots. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      for (;;) {
-        const finishing = this.pending;
-        this.pending = [];
-        const free = this.closing ? 0 : this.freeSlots();
-        const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit');
-        if (finishing.length === 0 && !claiming) break;
-        const now = Date.now();
-        let out: { finished: Finished[]; claim: ClaimResult | null };
-        try {
-          out = await this.host.write('processing jobs', async (batch) => ({
-            finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
-            claim: claiming ? await claimJobs(batch, this.claimRequest(free, now)) : null,
-          }));
-        } catch (err) {
-          // Nothing was written. Keep the outcomes and try again shortly.
-          this.pending.unshift(...finishing);
-          this.host.emitError(err);
-          this.setTimer('retry', Date.now() + RETRY_AFTER_ERROR_MS, () => void this.pump());
-          break;
-        }
-        finishing.forEach((p, i) => p.settle(out.finished[i]!));
-        if (out.claim) this.afterClaim(out.claim, free);
-      }
-    } finally {
-      this.pumping = false;
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
     }
+    this.pumping = (async () => {
+      try {
+        let ok: boolean;
+        do {
+          this.pumpAgain = false;
+          ok = await this.pumpLoop();
+        } while (ok && this.pumpAgain);
+      } finally {
+        this.pumping = null;
+      }
+    })();
+    return this.pumping;
+  }
+
+  /** Transactions until there is nothing to write or claim. False after a storage failure. */
+  private async pumpLoop(): Promise<boolean> {
+    for (;;) {
+      const finishing = this.pending;
+      this.pending = [];
+      const free = this.closing ? 0 : this.freeSlots();
+      const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit');
+      if (finishing.length === 0 && !claiming) break;
+      const now = Date.now();
+      let out: { finished: Finished[]; claim: ClaimResult | null };
+      try {
+        out = await this.host.write('processing jobs', async (batch) => ({
+          finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
+          claim: claiming ? await claimJobs(batch, this.claimRequest(free, now)) : null,
+        }));
+      } catch (err) {
+        // Nothing was written. Keep the outcomes and try again shortly.
+        this.pending.unshift(...finishing);
+        this.host.emitError(err);
+        this.setTimer('retry', Date.now() + RETRY_AFTER_ERROR_MS, () => void this.pump());
+        return false;
+      }
+      finishing.forEach((p, i) => p.settle(out.finished[i]!));
+      if (out.claim) this.afterClaim(out.claim, free);
+    }
+    return true;
   }
 
   private claimRequest(free: number, now: number) {
