@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'ERR_STORAGE'
   | 'ERR_JOB_FAILED'
   | 'ERR_TIMEOUT'
-  | 'ERR_WORKER';
+  | 'ERR_WORKER'
+  | 'ERR_UNRECOVERABLE'
+  | 'ERR_RETRY_LATER'
+  | 'ERR_HTTP';
 
 /** Every runtime error of jobtrail (except option errors, which are `TypeError`s). */
 export class JobtrailError extends Error {
@@ -43,12 +46,39 @@ export class JobFailedError extends JobtrailError {
   }
 }
 
+/**
+ * Throw it from a processor to fail the job now, whatever attempts are left (as in BullMQ).
+ * @example throw new UnrecoverableError('the file was deleted');
+ */
+export class UnrecoverableError extends JobtrailError {
+  override name = 'UnrecoverableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_UNRECOVERABLE', message, options);
+  }
+}
+
+/**
+ * Throw it from a processor to give the job back without using up an attempt, e.g. when the
+ * network is down: the job waits `retryAfter` ms (default 1000), then runs again.
+ * @example if (!navigator.onLine) throw new RetryLaterError('offline');
+ */
+export class RetryLaterError extends JobtrailError {
+  override name = 'RetryLaterError';
+  readonly retryAfter: number | undefined;
+  constructor(message: string, options?: { retryAfter?: number; cause?: unknown }) {
+    super('ERR_RETRY_LATER', message, options);
+    this.retryAfter = options?.retryAfter;
+  }
+}
+
 /** The plain-data form of an error, for crossing worker and tab boundaries without losing fields. */
 export interface ErrorData {
   name: string;
   message: string;
   stack?: string;
   code?: string;
+  /** Milliseconds to wait at least before the next attempt (RetryLaterError, HTTP Retry-After). */
+  retryAfter?: number;
 }
 
 export function toErrorData(err: unknown): ErrorData {
@@ -57,6 +87,8 @@ export function toErrorData(err: unknown): ErrorData {
     if (err.stack) data.stack = err.stack;
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') data.code = code;
+    const retryAfter = (err as { retryAfter?: unknown }).retryAfter;
+    if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) data.retryAfter = retryAfter;
     return data;
   }
   return { name: 'Error', message: typeof err === 'string' ? err : safeString(err) };
@@ -67,6 +99,7 @@ export function fromErrorData(data: ErrorData): Error {
   err.name = data.name;
   if (data.stack) err.stack = data.stack;
   if (data.code) (err as Error & { code?: string }).code = data.code;
+  if (data.retryAfter !== undefined) (err as Error & { retryAfter?: number }).retryAfter = data.retryAfter;
   return err;
 }
 

@@ -80,6 +80,7 @@ const VERBS: Partial<Record<JobEvent['type'], string>> = {
   completed: 'complete',
   failed: 'fail',
   stalled: 'stall',
+  postponed: 'postpone',
   promoted: 'promote',
   retried: 'retry',
   discarded: 'discard',
@@ -90,6 +91,7 @@ const NEEDS: Partial<Record<JobEvent['type'], JobState>> = {
   completed: 'active',
   failed: 'active',
   stalled: 'active',
+  postponed: 'active',
   promoted: 'delayed',
   retried: 'failed',
 };
@@ -98,7 +100,8 @@ function refusal(current: FoldedJob, event: JobEvent): JobtrailError {
   const id = current.job.id;
   const verb = VERBS[event.type] ?? `apply ${event.type} to`;
   const token = (event.payload as { token?: string }).token;
-  if (current.state === 'active' && token !== undefined && current.job.claim?.token !== token) {
+  // An `active` event brings a new claim rather than showing one: claiming an active job is a double claim.
+  if (current.state === 'active' && event.type !== 'active' && token !== undefined && current.job.claim?.token !== token) {
     return new JobtrailError('ERR_STALE_CLAIM', `Cannot ${verb} job ${id}: the claim ${token} is stale (the job was claimed again since)`);
   }
   const needs = NEEDS[event.type];

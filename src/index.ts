@@ -1,7 +1,16 @@
 // jobtrail: an event-sourced, Bull-style job queue for the browser.
 export { Queue } from './queue.js';
 export { Job } from './job.js';
-export { JobtrailError, InvalidOptionError, JobFailedError, type ErrorCode, type ErrorData } from './errors.js';
+export {
+  JobtrailError,
+  InvalidOptionError,
+  JobFailedError,
+  UnrecoverableError,
+  RetryLaterError,
+  type ErrorCode,
+  type ErrorData,
+} from './errors.js';
+export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './http.js';
 export { jobMachine, type JobContext } from './job-machine.js';
 export { foldJob, foldSteps, jobJson, type FoldedJob } from './fold.js';
 export { backoffDelay } from './backoff.js';

@@ -27,6 +27,11 @@ export type JobCompleted = EventOf<'completed', { token: string; returnvalue: un
  * The machine decides the next state from it, the attempts left and `discarded`.
  */
 export type JobFailed = EventOf<'failed', { token: string; failedReason: string; stack: string | null; retryDelay: number | null }>;
+/**
+ * The processor gave the job back without using up an attempt ("network unavailable, try later"):
+ * waiting again, or delayed by `delay` ms.
+ */
+export type JobPostponed = EventOf<'postponed', { token: string; delay: number; reason: string }>;
 /** The processor holding the claim vanished. */
 export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: number }>;
 /** failed -> waiting, by `retry()`. */
@@ -42,6 +47,7 @@ export type JobEvent =
   | JobPromoted
   | JobCompleted
   | JobFailed
+  | JobPostponed
   | JobStalled
   | JobRetried;
 

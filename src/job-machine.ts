@@ -1,7 +1,7 @@
 // The job lifecycle as an xstate v5 machine. Its context is the job's snapshot; folding a job's
 // events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
 import { assign, setup } from 'xstate';
-import type { JobAdded, JobEvent, JobFailed, JobStalled } from './job-events.js';
+import type { JobAdded, JobEvent, JobFailed, JobPostponed, JobStalled } from './job-events.js';
 import type { JobJson } from './types.js';
 
 /** The machine's context: the job as Bull shows it, plus what the lifecycle needs to decide. */
@@ -59,6 +59,7 @@ export const jobMachine = setup({
     ownsClaim: ({ context, event }) => ownsClaim(context, event as JobFailed),
     failsFinally: ({ context, event }) => ownsClaim(context, event as JobFailed) && failsFinally(context, event as JobFailed),
     retriesLater: ({ context, event }) => ownsClaim(context, event as JobFailed) && ((event as JobFailed).payload.retryDelay ?? 0) > 0,
+    postponesLater: ({ context, event }) => ownsClaim(context, event as JobPostponed) && (event as JobPostponed).payload.delay > 0,
     stallsTooOften: ({ context, event }) =>
       ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
   },
@@ -77,6 +78,8 @@ export const jobMachine = setup({
       dueAt: event.time + ((event as JobFailed).payload.retryDelay ?? 0),
     })),
     failAndRetryNow: assign(({ context, event }) => afterFailure({ context, event })),
+    postponeLater: assign(({ event }) => ({ claim: null, dueAt: event.time + (event as JobPostponed).payload.delay })),
+    postponeNow: assign({ claim: null }),
     stallAndRequeue: assign(({ context }) => ({ stalledCount: context.stalledCount + 1, claim: null })),
     stallAndFail: assign(({ context, event }) => ({
       stalledCount: context.stalledCount + 1,
@@ -143,6 +146,10 @@ export const jobMachine = setup({
           { target: 'failed', guard: 'failsFinally', actions: 'failFinally' },
           { target: 'delayed', guard: 'retriesLater', actions: 'failAndRetryLater' },
           { target: 'waiting', guard: 'ownsClaim', actions: 'failAndRetryNow' },
+        ],
+        postponed: [
+          { target: 'delayed', guard: 'postponesLater', actions: 'postponeLater' },
+          { target: 'waiting', guard: 'ownsClaim', actions: 'postponeNow' },
         ],
         stalled: [
           { target: 'failed', guard: 'stallsTooOften', actions: 'stallAndFail' },

@@ -28,7 +28,7 @@ export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQu
     throw new InvalidOptionError(`Invalid queue option prefix: expected a non-empty string, got ${describe(prefix)}`);
   }
   const settingsIn = plainObject(opts.settings ?? {}, 'settings');
-  onlyKeys(settingsIn, ['lockDuration', 'lockRenewTime', 'stalledInterval', 'maxStalledCount', 'backoffStrategies'], 'setting');
+  onlyKeys(settingsIn, ['lockDuration', 'lockRenewTime', 'stalledInterval', 'maxStalledCount', 'backoffStrategies', 'holdWhileOffline'], 'setting');
   const lockDuration = settingsIn.lockDuration ?? 30_000;
   positiveNumber(lockDuration, 'settings.lockDuration');
   const lockRenewTime = settingsIn.lockRenewTime ?? lockDuration / 2;
@@ -43,8 +43,12 @@ export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQu
       throw new InvalidOptionError(`Invalid setting backoffStrategies.${key}: expected a function, got ${describe(fn)}`);
     }
   }
+  const holdWhileOffline = settingsIn.holdWhileOffline ?? false;
+  if (typeof holdWhileOffline !== 'boolean') {
+    throw new InvalidOptionError(`Invalid queue option settings.holdWhileOffline: expected a boolean, got ${describe(holdWhileOffline)}`);
+  }
   const settings: QueueSettings = {
-    lockDuration, lockRenewTime, stalledInterval, maxStalledCount,
+    lockDuration, lockRenewTime, stalledInterval, maxStalledCount, holdWhileOffline,
     backoffStrategies: backoffStrategies as QueueSettings['backoffStrategies'],
   };
   let limiter: RateLimiter | null = null;

@@ -503,7 +503,7 @@ export type { ProcessHandler };
 
 /** Event types after which a job may have (re-)entered the waiting line. */
 function entersQueue(type: Change['type'] | WireChange['type']): boolean {
-  return type === 'added' || type === 'promoted' || type === 'retried';
+  return type === 'added' || type === 'promoted' || type === 'retried' || type === 'postponed';
 }
 
 function toWire(change: Change): WireChange {

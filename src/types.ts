@@ -93,6 +93,11 @@ export interface QueueSettings {
   maxStalledCount: number;
   /** Custom backoff strategies, by the name used in `backoff.type`. */
   backoffStrategies: Record<string, BackoffStrategy>;
+  /**
+   * Claim no jobs while this context is offline (`navigator.onLine` false), so attempts are not
+   * burnt on a network that is not there; claiming resumes on the `online` event. Default false.
+   */
+  holdWhileOffline: boolean;
 }
 
 /** At most `max` jobs start per `duration` milliseconds, counted across every tab. */

@@ -19,7 +19,7 @@ export type WireChangeType = (typeof CHANGE_TYPES)[number];
 
 const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'stalled', 'retried', 'removed', 'paused', 'resumed',
+  'failed', 'postponed', 'stalled', 'retried', 'removed', 'paused', 'resumed',
 ] as const;
 
 export type Notice =

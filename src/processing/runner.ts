@@ -44,6 +44,8 @@ interface PendingFinish {
 
 /** After a storage failure, wait this long before trying again. */
 const RETRY_AFTER_ERROR_MS = 1000;
+/** A RetryLaterError without its own `retryAfter` gives the job back for this long. */
+const DEFAULT_RETRY_LATER_MS = 1000;
 
 export class Runner<Data, Result> {
   private readonly handlers = new Map<string, Handler<Data, Result>>();
@@ -93,6 +95,7 @@ export class Runner<Data, Result> {
   async close(force: boolean): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    globalThis.removeEventListener?.('online', this.onOnline);
     for (const timer of this.timers.values()) clearTimeout(timer.id);
     this.timers.clear();
     if (force) {
@@ -109,6 +112,7 @@ export class Runner<Data, Result> {
   }
 
   private async start(): Promise<void> {
+    globalThis.addEventListener?.('online', this.onOnline);
     await this.liveness.start();
     const interval = this.queue.settings.stalledInterval;
     const sweepAgain = () => {
@@ -123,6 +127,13 @@ export class Runner<Data, Result> {
     this.mayHaveWork = true;
     void this.pump();
   }
+
+  /** `settings.holdWhileOffline`: claim nothing while this context is offline; `online` wakes us. */
+  private heldOffline(): boolean {
+    return this.queue.settings.holdWhileOffline && typeof navigator !== 'undefined' && navigator.onLine === false;
+  }
+
+  private readonly onOnline = (): void => this.wake();
 
   private freeSlots(): number {
     let free = 0;
@@ -160,7 +171,7 @@ export class Runner<Data, Result> {
       const finishing = this.pending;
       this.pending = [];
       const free = this.closing ? 0 : this.freeSlots();
-      const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit');
+      const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !this.heldOffline();
       if (finishing.length === 0 && !claiming) break;
       const now = Date.now();
       let out: { finished: Finished[]; claim: ClaimResult | null };
@@ -236,7 +247,7 @@ export class Runner<Data, Result> {
         outcome = { type: 'completed', returnvalue: result };
       } catch (err) {
         error = asError(err);
-        outcome = { type: 'failed', failedReason: error.message, stack: error.stack ?? null, retryDelay: await this.retryDelay(job, error) };
+        outcome = await this.failureOutcome(job, error);
       }
       if (handler) handler.active--;
       this.running.delete(job.id);
@@ -246,6 +257,15 @@ export class Runner<Data, Result> {
       if (finished.error && (finished.error as JobtrailError).code !== 'ERR_NOT_FOUND') this.host.emitError(finished.error);
     })();
     this.running.set(job.id, { controller, done });
+  }
+
+  /** What a thrown error means: give the job back (RetryLaterError), or a failed attempt. */
+  private async failureOutcome(job: Job<Data, Result>, err: Error): Promise<Finish['outcome']> {
+    const { code, retryAfter } = err as Error & { code?: string; retryAfter?: number };
+    if (code === 'ERR_RETRY_LATER') return { type: 'postponed', delay: retryAfter ?? DEFAULT_RETRY_LATER_MS, reason: err.message };
+    let retryDelay = code === 'ERR_UNRECOVERABLE' ? null : await this.retryDelay(job, err);
+    if (retryDelay !== null && typeof retryAfter === 'number') retryDelay = Math.max(retryDelay, retryAfter);
+    return { type: 'failed', failedReason: err.message, stack: err.stack ?? null, retryDelay };
   }
 
   /** Milliseconds before the retry, or null when the failure is final. */

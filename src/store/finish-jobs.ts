@@ -8,7 +8,9 @@ import type { WriteBatch } from './write-batch.js';
 
 export type Outcome =
   | { type: 'completed'; returnvalue: unknown }
-  | { type: 'failed'; failedReason: string; stack: string | null; retryDelay: number | null };
+  | { type: 'failed'; failedReason: string; stack: string | null; retryDelay: number | null }
+  /** Give the job back without using up an attempt. */
+  | { type: 'postponed'; delay: number; reason: string };
 
 export interface Finish {
   jobId: string;
@@ -45,6 +47,9 @@ async function finishOne(batch: WriteBatch, { jobId, token, outcome, error }: Fi
         const payload = { token, failedReason: (err as Error).message, stack: (err as Error).stack ?? null, retryDelay: null };
         record = batch.append(prev, jobId, { type: 'failed', time: now, payload });
       }
+    } else if (outcome.type === 'postponed') {
+      const payload = { token, delay: outcome.delay, reason: outcome.reason };
+      record = batch.append(prev, jobId, { type: 'postponed', time: now, payload });
     } else {
       const { failedReason, stack, retryDelay } = outcome;
       record = batch.append(prev, jobId, { type: 'failed', time: now, payload: { token, failedReason, stack, retryDelay } });

@@ -1,0 +1,132 @@
+// jobtrail/sw: jobs that finish when no tab is open. Pages ask the browser for a Background Sync
+// whenever a queue gets work; the service worker, woken by the `sync` event, keeps itself alive
+// until the queue is drained. The jobs themselves live in IndexedDB throughout, so a service
+// worker that is stopped mid-job loses nothing: its Web Lock goes, and the job is requeued.
+import type { Queue } from './queue.js';
+
+/** The Background Sync tag used for a queue. */
+export function syncTag(queue: Pick<Queue, 'dbName'>): string {
+  return `jobtrail:${queue.dbName}`;
+}
+
+interface SyncManagerLike {
+  register(tag: string): Promise<void>;
+}
+
+interface SyncEventLike extends Event {
+  readonly tag: string;
+  readonly lastChance: boolean;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface RequestSyncOptions {
+  /** The registration to use; default `navigator.serviceWorker.ready`. */
+  registration?: ServiceWorkerRegistration | Promise<ServiceWorkerRegistration>;
+}
+
+/**
+ * Page side: register the queue's Background Sync tag whenever a job becomes waiting or delayed,
+ * added here or in any other tab or worker (and once now). Where Background Sync is missing
+ * (Firefox, Safari) this does nothing: `serveBackgroundSync` then falls back to processing when
+ * the service worker starts and when the connection comes back. Returns a function that stops it.
+ *
+ * @example
+ * const uploads = new Queue('uploads');
+ * await navigator.serviceWorker.register('/sw.js', { type: 'module' });
+ * requestBackgroundSync(uploads);
+ */
+export function requestBackgroundSync(queue: Queue, options: RequestSyncOptions = {}): () => void {
+  const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  if (!container && !options.registration) return () => {};
+  let pending: Promise<void> | null = null;
+  const register = () => {
+    // Many jobs added at once ask for one registration.
+    pending ??= (async () => {
+      try {
+        const registration = await (options.registration ?? container!.ready);
+        const sync = (registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
+        await sync?.register(syncTag(queue));
+      } catch (err) {
+        queue._emit('error', err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        pending = null;
+      }
+    })();
+  };
+  queue.on('global:waiting', register);
+  queue.on('global:delayed', register);
+  void queue.getJobCounts().then((counts) => counts.waiting + counts.delayed > 0 && register(), () => {});
+  return () => {
+    queue.off('global:waiting', register);
+    queue.off('global:delayed', register);
+  };
+}
+
+export interface ServeSyncOptions {
+  /**
+   * How long one `sync` event may keep the service worker alive, in ms. Chromium gives a sync
+   * event a few minutes; when this runs out with jobs still waiting, the event fails so the
+   * browser tries again later. Default 150000 (2.5 minutes).
+   */
+  budget?: number;
+  /** The service worker's global scope; default `self`. */
+  scope?: EventTarget;
+}
+
+/**
+ * Service-worker side: on the queue's `sync` event, keep the service worker alive until no job is
+ * waiting or active (the queue's processors, set up with `queue.process` in the service worker,
+ * do the work). If the budget runs out first, the event fails so the browser retries later — except
+ * on `lastChance`, when it ends quietly: the jobs stay queued, never dropped.
+ * Returns a function that stops listening.
+ *
+ * @example
+ * // sw.js
+ * const uploads = new Queue('uploads', { settings: { holdWhileOffline: true } });
+ * uploads.process('upload', (job, signal) => jobFetch('/upload', { method: 'POST', body: job.data.file, signal }));
+ * serveBackgroundSync(uploads);
+ */
+export function serveBackgroundSync(queue: Queue, options: ServeSyncOptions = {}): () => void {
+  const scope = options.scope ?? (globalThis as unknown as EventTarget);
+  const budget = options.budget ?? 150_000;
+  const onSync = (event: Event) => {
+    const sync = event as SyncEventLike;
+    if (sync.tag !== syncTag(queue)) return;
+    sync.waitUntil(drain(queue, budget, sync.lastChance));
+  };
+  scope.addEventListener('sync', onSync);
+  return () => scope.removeEventListener('sync', onSync);
+}
+
+/**
+ * Resolve once no job of the queue is waiting or active; reject if `budget` ms pass first (resolve
+ * instead when `lastChance`). Wakes on the queue's change notices, with a slow check as a net.
+ */
+export async function drain(queue: Queue, budget: number, lastChance = false): Promise<void> {
+  const deadline = Date.now() + budget;
+  for (;;) {
+    const counts = await queue.getJobCounts();
+    const left = counts.waiting + counts.active;
+    if (left === 0) return;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      if (lastChance) return;
+      throw new Error(`jobtrail: ${left} job(s) of queue ${queue.name} still to run; asking the browser to sync again later`);
+    }
+    await nextChange(queue, Math.min(remaining, 1000));
+  }
+}
+
+const CHANGES = ['global:completed', 'global:failed', 'global:waiting', 'global:delayed', 'global:removed', 'global:stalled'] as const;
+
+function nextChange(queue: Queue, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const event of CHANGES) queue.off(event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const event of CHANGES) queue.on(event, done);
+  });
+}
