@@ -17,6 +17,7 @@ import { dbName, openQueueDb, type QueueDB } from './store/open-db.js';
 import { readCounts, readHistory, readJob, readJobs, readMeta } from './store/reads.js';
 import { rebuildProjections } from './store/rebuild.js';
 import { removeJob, removeJobsIn } from './store/remove-jobs.js';
+import { obliterate } from './store/obliterate.js';
 import { setPaused } from './store/set-paused.js';
 import { updateJob, type JobUpdate } from './store/update-job.js';
 import { write, type Change, type WriteBatch } from './store/write-batch.js';
@@ -60,7 +61,7 @@ export class Queue<Data = any, Result = any> {
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
   /** `finished()` callers, by job id, woken by any change to their job. */
-  readonly #watchers = new Map<string, Set<() => void>>();
+  readonly #watchers = new Map<string, Set<(change?: WireChange) => void>>();
 
   constructor(name: string, options?: QueueOptions) {
     this.#options = resolveQueueOptions(name, options);
@@ -210,12 +211,7 @@ export class Queue<Data = any, Result = any> {
    * their processors' signals abort.
    */
   async obliterate(opts: { force?: boolean } = {}): Promise<void> {
-    await this.#write('obliterating the queue', async (batch) => {
-      if (batch.meta.counts.active > 0 && !opts.force) {
-        throw new JobtrailError('ERR_REFUSED', `Cannot obliterate queue ${this.name}: ${batch.meta.counts.active} job(s) are active (pass { force: true })`);
-      }
-      for (const state of JOB_STATES) await removeJobsIn(batch, state, {});
-    });
+    await this.#write('obliterating the queue', (batch) => obliterate(batch, this.name, opts.force ?? false));
   }
 
   /** Recompute every job's projection from the log. The log is the truth; this proves it. */
@@ -278,8 +274,8 @@ export class Queue<Data = any, Result = any> {
     this.#closing ??= (async () => {
       await this.#runner?.close(opts.force ?? false);
       this.#channel.close();
-      for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) wake();
       this.#closed = true;
+      for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) wake();
       try {
         (await this.#db).close();
       } catch {
@@ -327,7 +323,17 @@ export class Queue<Data = any, Result = any> {
         set?.delete(check);
         if (set?.size === 0) this.#watchers.delete(id);
       };
-      const check = async (): Promise<void> => {
+      const check = async (change?: WireChange): Promise<void> => {
+        // The notice itself tells how the job ended: a job removed on completion
+        // (removeOnComplete) cannot be read back afterwards.
+        if (change?.type === 'completed' && change.state === 'completed') {
+          stop();
+          return resolve(change.returnvalue as Result);
+        }
+        if (change?.state === 'failed') {
+          stop();
+          return reject(new JobFailedError(id, change.failedReason ?? 'failed'));
+        }
         if (checking) {
           again = true;
           return;
@@ -462,6 +468,8 @@ export class Queue<Data = any, Result = any> {
     if (id === undefined) {
       if (change.type === 'paused') this.#events.emit('global:paused');
       if (change.type === 'resumed') this.#events.emit('global:resumed');
+      // Every job is gone: let each `finished()` caller find out.
+      if (change.type === 'obliterated') for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) void wake();
       return;
     }
     if (entersQueue(change.type) || change.type === 'failed' || change.type === 'stalled') {
@@ -476,12 +484,7 @@ export class Queue<Data = any, Result = any> {
         if (change.progress !== undefined) this.#events.emit('global:progress', id, change.progress);
         break;
       case 'completed':
-        if (this.#events.has('global:completed')) {
-          void this.#open(true)
-            .then((db) => readJob(db, id))
-            .then((record) => record && this.#events.emit('global:completed', id, record.job.returnvalue as Result))
-            .catch((err) => this.#emitError(err));
-        }
+        this.#events.emit('global:completed', id, change.returnvalue as Result);
         break;
       case 'failed':
         this.#events.emit('global:failed', id, change.failedReason ?? 'failed');
@@ -495,7 +498,7 @@ export class Queue<Data = any, Result = any> {
         break;
     }
     const watchers = this.#watchers.get(id);
-    if (watchers) for (const wake of [...watchers]) void wake();
+    if (watchers) for (const wake of [...watchers]) void wake(change);
   }
 }
 
@@ -513,6 +516,7 @@ function toWire(change: Change): WireChange {
   if (change.owner !== undefined) w.owner = change.owner;
   const job = change.record?.job;
   if (change.type === 'progress' && job) w.progress = job.progress as JobProgress;
+  if (change.type === 'completed' && job) w.returnvalue = job.returnvalue;
   if ((change.type === 'failed' || change.type === 'stalled') && job?.failedReason) w.failedReason = job.failedReason;
   return w;
 }

@@ -13,13 +13,15 @@ export interface WireChange {
   owner?: string;
   progress?: JobProgress;
   failedReason?: string;
+  /** For `completed`: the job's result (stored data, so it clones). */
+  returnvalue?: unknown;
 }
 
 export type WireChangeType = (typeof CHANGE_TYPES)[number];
 
 const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'postponed', 'stalled', 'retried', 'removed', 'paused', 'resumed',
+  'failed', 'postponed', 'stalled', 'retried', 'removed', 'paused', 'resumed', 'obliterated',
 ] as const;
 
 export type Notice =
@@ -44,6 +46,7 @@ function parseChange(value: unknown): WireChange | null {
   if (c.owner !== undefined) change.owner = c.owner as string;
   if (c.failedReason !== undefined) change.failedReason = c.failedReason as string;
   if (c.progress !== undefined) change.progress = c.progress as JobProgress;
+  if (c.type === 'completed' && 'returnvalue' in c) change.returnvalue = c.returnvalue;
   return change;
 }
 

@@ -17,8 +17,8 @@ export interface Change {
   seq: number;
   /** The job, or undefined for a change of the queue itself (pause, resume). */
   jobId?: string;
-  /** The event type, or `removed` when the job and its events were deleted. */
-  type: JobEvent['type'] | QueueEvent['type'] | 'removed';
+  /** The event type; `removed` when the job and its events were deleted; `obliterated` when all were. */
+  type: JobEvent['type'] | QueueEvent['type'] | 'removed' | 'obliterated';
   /** The job's state after the change (before it, for `removed`). */
   state?: JobState;
   /** For `active`: the queue instance holding the claim. */

@@ -1,0 +1,27 @@
+// obliterate — reads: meta, the active jobs. Deletes: every job and the whole log (store clears,
+// not job by job, so it stays fast for large queues), and resets meta (ids start again at 1; the
+// paused flag and limiter window go). Refuses while jobs are active, unless forced.
+import { JobtrailError } from '../errors.js';
+import type { JobRecord } from '../projection.js';
+import { emptyMeta } from './schema.js';
+import type { WriteBatch } from './write-batch.js';
+
+export async function obliterate(batch: WriteBatch, queueName: string, force: boolean): Promise<void> {
+  const { meta, tx } = batch;
+  if (meta.counts.active > 0 && !force) {
+    throw new JobtrailError('ERR_REFUSED', `Cannot obliterate queue ${queueName}: ${meta.counts.active} job(s) are active (pass { force: true })`);
+  }
+  const active: JobRecord[] = [];
+  await batch.scan('active', (record) => {
+    active.push(record);
+    return true;
+  });
+  await tx.objectStore('jobs').clear();
+  await tx.objectStore('events').clear();
+  // Sequence numbers keep growing: a notice from before the wipe can never pass for a newer one.
+  Object.assign(meta, emptyMeta(), { seq: meta.seq });
+  // Active jobs are announced one by one, so the processors running them abort; everyone else
+  // (finished() callers, inspectors) learns from the queue-level notice.
+  for (const record of active) batch.changes.push({ seq: meta.seq, jobId: record.id, type: 'removed', state: 'active', record });
+  batch.changes.push({ seq: meta.seq, type: 'obliterated' });
+}
