@@ -46,6 +46,10 @@ export function foldJob(id: string, events: readonly JobEvent[]): FoldedJob {
 /** Every intermediate job of a history: `result[k]` is the job after the first k+1 events. */
 export function foldSteps(id: string, events: readonly JobEvent[]): FoldedJob[] {
   const steps: FoldedJob[] = [];
+  // Same check as foldJob: xstate would swallow the error and return an empty `added` job.
+  if (events.length > 0 && events[0]!.type !== 'added') {
+    throw new JobtrailError('ERR_REFUSED', `Job ${id}'s history must start with an added event`);
+  }
   events.forEach((event, k) => {
     steps.push(k === 0 ? startJob(id, event as JobAdded) : applyEvent(steps[k - 1]!, event));
   });

@@ -42,7 +42,9 @@ export async function jobFetch(input: RequestInfo | URL, init?: RequestInit): Pr
   try {
     response = await fetch(input, init);
   } catch (err) {
-    if ((err as Error).name !== 'AbortError' && typeof navigator !== 'undefined' && navigator.onLine === false) {
+    // An aborted request was stopped by its caller (timeout, removal), whatever the abort reason is.
+    const aborted = init?.signal?.aborted || (input instanceof Request && input.signal.aborted);
+    if (!aborted && (err as Error).name !== 'AbortError' && typeof navigator !== 'undefined' && navigator.onLine === false) {
       throw new RetryLaterError('Network unavailable (offline)', { cause: err });
     }
     throw err;
@@ -57,6 +59,8 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (header === null || header.trim() === '') return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Every HTTP-date form names a day or month; without a letter, Date.parse would guess ('-5', '1.5').
+  if (!/[a-z]/i.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -179,7 +179,8 @@ function plainObject(value: unknown, what: string): Record<string, unknown> {
 
 function onlyKeys(o: Record<string, unknown>, allowed: string[], what: string): void {
   for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) throw new InvalidOptionError(`Unknown ${what} ${key}`);
+    // `what` ending in a dot is a path prefix (`job option backoff.`): the key continues it.
+    if (!allowed.includes(key)) throw new InvalidOptionError(`Unknown ${what}${what.endsWith('.') ? '' : ' '}${key}`);
   }
 }
 

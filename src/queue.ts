@@ -236,6 +236,8 @@ export class Queue<Data = any, Result = any> {
     this.#assertOpen();
     const spec = parseProcessArgs<Data, Result>(args);
     const db = await this.#open();
+    // close() may have begun while the database opened; it would never stop a runner made now.
+    this.#assertOpen();
     this.#runner ??= new Runner<Data, Result>(this, db, {
       write: (doing, body) => this.#write(doing, body, true),
       emitError: (err) => this.#emitError(err),
@@ -362,7 +364,8 @@ export class Queue<Data = any, Result = any> {
           } while (again);
         } catch (err) {
           stop();
-          reject(err);
+          // A read cut short by close() is the close, not a storage failure.
+          reject(this.#closing ? new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} closed before job ${id} finished`, { cause: err }) : err);
         } finally {
           checking = false;
         }

@@ -18,6 +18,11 @@ export class Liveness {
   private release: (() => void) | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private readonly watching = new Map<string, AbortController>();
+  /**
+   * Owners whose lock we were granted: dead for good (ids are never reused). `query()` cannot tell
+   * them apart, since right after the grant it lists the lock, held by us.
+   */
+  private readonly gone = new Set<string>();
 
   constructor(
     private readonly db: QueueDB,
@@ -56,7 +61,7 @@ export class Liveness {
     if (lockManager) {
       const { held = [] } = await lockManager.query();
       const names = new Set(held.map((lock) => lock.name));
-      return { claimedBefore, isAlive: (owner) => owner === this.owner || names.has(this.lockName(owner)) };
+      return { claimedBefore, isAlive: (owner) => owner === this.owner || (!this.gone.has(owner) && names.has(this.lockName(owner))) };
     }
     return {
       claimedBefore,
@@ -67,12 +72,13 @@ export class Liveness {
   /** Call `onOwnerGone` as soon as `owner` dies (with Web Locks; heartbeats are found by sweeps). */
   watch(owner: string): void {
     const lockManager = locks();
-    if (!lockManager || owner === this.owner || this.watching.has(owner)) return;
+    if (!lockManager || owner === this.owner || this.watching.has(owner) || this.gone.has(owner)) return;
     const controller = new AbortController();
     this.watching.set(owner, controller);
     lockManager
       .request(this.lockName(owner), { signal: controller.signal }, () => {
         this.watching.delete(owner);
+        this.gone.add(owner);
         this.onOwnerGone(owner);
       })
       .catch((err: Error) => {

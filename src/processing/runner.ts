@@ -46,6 +46,8 @@ interface PendingFinish {
 const RETRY_AFTER_ERROR_MS = 1000;
 /** A RetryLaterError without its own `retryAfter` gives the job back for this long. */
 const DEFAULT_RETRY_LATER_MS = 1000;
+/** While held offline, look at `navigator.onLine` again this often (see pumpLoop). */
+const OFFLINE_RECHECK_MS = 1000;
 
 export class Runner<Data, Result> {
   private readonly handlers = new Map<string, Handler<Data, Result>>();
@@ -98,6 +100,8 @@ export class Runner<Data, Result> {
     globalThis.removeEventListener?.('online', this.onOnline);
     for (const timer of this.timers.values()) clearTimeout(timer.id);
     this.timers.clear();
+    // A claim may be in flight: let it land first, so the jobs it took are waited for (or aborted) too.
+    if (this.pumping) await this.pumping;
     if (force) {
       // Abandon active jobs: nothing is written for them; releasing our liveness below lets
       // whichever instance notices requeue them as stalled.
@@ -171,7 +175,11 @@ export class Runner<Data, Result> {
       const finishing = this.pending;
       this.pending = [];
       const free = this.closing ? 0 : this.freeSlots();
-      const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !this.heldOffline();
+      const held = free > 0 && this.mayHaveWork && this.heldOffline();
+      const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !held;
+      // Chromium fires no `online` event in a service worker (only navigator.onLine changes), so
+      // a held runner also looks again on its own.
+      if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming) break;
       const now = Date.now();
       let out: { finished: Finished[]; claim: ClaimResult | null };

@@ -1,7 +1,9 @@
 // stallJobs — reads: the active jobs, and the owners' heartbeats. Appends: `stalled` for each active
 // job whose owner is gone and that was claimed before `claimedBefore` (a claim made after the
-// liveness check began may belong to an owner the check did not see yet).
+// liveness check began may belong to an owner the check did not see yet). Deletes: a job that
+// thereby failed for good, as its `removeOnFail` says.
 import type { JobRecord } from '../projection.js';
+import { applyKeep } from './remove-jobs.js';
 import type { WriteBatch } from './write-batch.js';
 
 export interface StallCheck {
@@ -39,7 +41,9 @@ export async function stallJobs(batch: WriteBatch, check: StallCheck): Promise<S
       continue;
     }
     const payload = { token: claim.token, maxStalledCount: check.maxStalledCount };
-    stalled.push(batch.append(record, record.id, { type: 'stalled', time: check.now, payload }));
+    const next = batch.append(record, record.id, { type: 'stalled', time: check.now, payload });
+    stalled.push(next);
+    if (next.state === 'failed') await applyKeep(batch, next, next.job.opts.removeOnFail, check.now);
   }
   return { stalled, liveOwners };
 }

@@ -1,0 +1,78 @@
+// Type-level tests: `Queue<Data, Result>` flows into jobs and listeners. `tsc --noEmit` (npm test)
+// checks the expectTypeOf lines; the runtime assertions check that the values match the types.
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Job, JobCounts, JobJson, JobState, Queue } from '../../../src/index.js';
+import { makeQueue } from '../helpers.js';
+
+interface Upload {
+  file: string;
+  size: number;
+}
+interface Uploaded {
+  url: string;
+}
+
+describe('types', () => {
+  it('add returns Job<Data, Result>, whose fields carry the types', async () => {
+    const queue: Queue<Upload, Uploaded> = makeQueue<Upload, Uploaded>();
+    const job = await queue.add('upload', { file: 'a.txt', size: 3 });
+    expectTypeOf(queue.add).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded>>();
+    expectTypeOf(job).toEqualTypeOf<Job<Upload, Uploaded>>();
+    expectTypeOf(job.data).toEqualTypeOf<Upload>();
+    expectTypeOf(job.returnvalue).toEqualTypeOf<Uploaded | null>();
+    expectTypeOf(job.id).toEqualTypeOf<string>();
+    expectTypeOf(job.toJSON()).toEqualTypeOf<JobJson<Upload, Uploaded>>();
+    expectTypeOf(job.finished).returns.resolves.toEqualTypeOf<Uploaded>();
+    expectTypeOf(job.getState).returns.resolves.toEqualTypeOf<JobState | 'unknown'>();
+    expectTypeOf(queue.getJob).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded> | null>();
+    expectTypeOf(queue.getJobCounts).returns.resolves.toEqualTypeOf<JobCounts>();
+    expectTypeOf(queue.addBulk).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded>[]>();
+    expect(job.data.size).toBe(3);
+  });
+
+  it("queue.on('completed', (job, result) => ...) infers Job<Data, Result> and Result", async () => {
+    const queue = makeQueue<Upload, Uploaded>();
+    const seen = new Promise<[Job<Upload, Uploaded>, Uploaded]>((resolve) => {
+      queue.on('completed', (job, result) => {
+        expectTypeOf(job).toEqualTypeOf<Job<Upload, Uploaded>>();
+        expectTypeOf(result).toEqualTypeOf<Uploaded>();
+        resolve([job, result]);
+      });
+    });
+    queue.on('failed', (job, err) => {
+      expectTypeOf(job).toEqualTypeOf<Job<Upload, Uploaded>>();
+      expectTypeOf(err).toEqualTypeOf<Error>();
+    });
+    queue.on('global:completed', (jobId, result) => {
+      expectTypeOf(jobId).toEqualTypeOf<string>();
+      expectTypeOf(result).toEqualTypeOf<Uploaded>();
+    });
+    await queue.process(async (job) => {
+      expectTypeOf(job.data).toEqualTypeOf<Upload>();
+      return { url: `/files/${job.data.file}` };
+    });
+    await queue.add({ file: 'b.txt', size: 1 });
+    const [job, result] = await seen;
+    expect(job.data.file).toBe('b.txt');
+    expect(result.url).toBe('/files/b.txt');
+  });
+
+  it('refuses wrong data, results, options and event names at compile time', () => {
+    const queue = makeQueue<Upload, Uploaded>();
+    // Never called: only the type checker runs these lines, and each must be an error.
+    const compileOnly = () => {
+      // @ts-expect-error: data must be an Upload
+      void queue.add({ file: 1 });
+      // @ts-expect-error: the processor must return an Uploaded
+      void queue.process(async () => 42);
+      // @ts-expect-error: no such event
+      queue.on('finished', () => {});
+      // @ts-expect-error: priority is a number
+      void queue.add({ file: 'x', size: 1 }, { priority: 'high' });
+      // @ts-expect-error: a completed listener gets an Uploaded, not a number
+      queue.on('completed', (_job, result: number) => result);
+    };
+    expectTypeOf(compileOnly).returns.toBeVoid();
+    expectTypeOf<Parameters<typeof queue.getJobs>[0]>().toEqualTypeOf<JobState | 'wait' | readonly (JobState | 'wait')[]>();
+  });
+});
