@@ -20,12 +20,15 @@ interface SyncEventLike extends Event {
 }
 
 export interface RequestSyncOptions {
-  /** The registration to use; default `navigator.serviceWorker.ready`. */
+  /**
+   * The registration to use; default: inside a service worker its own (`self.registration`: it has
+   * no `navigator.serviceWorker`), elsewhere `navigator.serviceWorker.ready`.
+   */
   registration?: ServiceWorkerRegistration | Promise<ServiceWorkerRegistration>;
 }
 
 /**
- * Page side: register the queue's Background Sync tag whenever a job becomes waiting or delayed,
+ * Page (or service worker) side: register the queue's Background Sync tag whenever a job becomes waiting or delayed,
  * added here or in any other tab or worker (and once now). Where Background Sync is missing
  * (Firefox, Safari) this does nothing: `serveBackgroundSync` then falls back to processing when
  * the service worker starts and when the connection comes back. Returns a function that stops it.
@@ -36,14 +39,14 @@ export interface RequestSyncOptions {
  * requestBackgroundSync(uploads);
  */
 export function requestBackgroundSync(queue: Queue, options: RequestSyncOptions = {}): () => void {
-  const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
-  if (!container && !options.registration) return () => {};
+  const target = options.registration ?? ownRegistration() ?? (typeof navigator !== 'undefined' ? navigator.serviceWorker?.ready : undefined);
+  if (!target) return () => {};
   let pending: Promise<void> | null = null;
   const register = () => {
     // Many jobs added at once ask for one registration.
     pending ??= (async () => {
       try {
-        const registration = await (options.registration ?? container!.ready);
+        const registration = await target;
         const sync = (registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
         await sync?.register(syncTag(queue));
       } catch (err) {
@@ -60,6 +63,12 @@ export function requestBackgroundSync(queue: Queue, options: RequestSyncOptions 
     queue.off('global:waiting', register);
     queue.off('global:delayed', register);
   };
+}
+
+/** Inside a service worker, its own registration. */
+function ownRegistration(): ServiceWorkerRegistration | undefined {
+  const own = (globalThis as { registration?: unknown }).registration;
+  return typeof ServiceWorkerRegistration !== 'undefined' && own instanceof ServiceWorkerRegistration ? own : undefined;
 }
 
 export interface ServeSyncOptions {

@@ -59,6 +59,8 @@ export class Runner<Data, Result> {
   private pumpAgain = false;
   /** False once a claim came back short: nothing to do until something changes. */
   private mayHaveWork = true;
+  /** A job became delayed, or one fell due: promote due jobs even when no slot is free to claim them. */
+  private checkDue = false;
   private drained = false;
   private closing = false;
   private readonly liveness: Liveness;
@@ -87,6 +89,7 @@ export class Runner<Data, Result> {
   /** A change was committed, here or in another tab. */
   notice(change: WireChange): void {
     if (this.closing) return;
+    if (change.state === 'delayed') this.checkDue = true;
     if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
     if (change.type === 'active' && change.owner && change.owner !== this.queue.instanceId) this.liveness.watch(change.owner);
     if (change.type === 'removed' && change.jobId) {
@@ -177,16 +180,18 @@ export class Runner<Data, Result> {
       const free = this.closing ? 0 : this.freeSlots();
       const held = free > 0 && this.mayHaveWork && this.heldOffline();
       const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !held;
+      // Due jobs join the waiting line on time (and in due order) even while every slot is busy.
+      const promoting = !claiming && this.checkDue && !this.closing;
       // Chromium fires no `online` event in a service worker (only navigator.onLine changes), so
       // a held runner also looks again on its own.
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
-      if (finishing.length === 0 && !claiming) break;
+      if (finishing.length === 0 && !claiming && !promoting) break;
       const now = Date.now();
       let out: { finished: Finished[]; claim: ClaimResult | null };
       try {
         out = await this.host.write('processing jobs', async (batch) => ({
           finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
-          claim: claiming ? await claimJobs(batch, this.claimRequest(free, now)) : null,
+          claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
         }));
       } catch (err) {
         // Nothing was written. Keep the outcomes and try again shortly.
@@ -196,7 +201,11 @@ export class Runner<Data, Result> {
         return false;
       }
       finishing.forEach((p, i) => p.settle(out.finished[i]!));
-      if (out.claim) this.afterClaim(out.claim, free);
+      if (out.claim) {
+        // That claim saw every delayed job, including those this very transaction delayed.
+        this.checkDue = false;
+        this.afterClaim(out.claim, claiming ? free : 0);
+      }
     }
     return true;
   }
@@ -225,11 +234,16 @@ export class Runner<Data, Result> {
   }
 
   private afterClaim(claim: ClaimResult, asked: number): void {
-    if (claim.nextDueAt !== null) this.setTimer('due', claim.nextDueAt, () => this.wake());
+    if (claim.nextDueAt !== null) {
+      this.setTimer('due', claim.nextDueAt, () => {
+        this.checkDue = true;
+        this.wake();
+      });
+    }
     if (claim.limitedUntil !== null) this.setTimer('limit', claim.limitedUntil, () => this.wake());
     if (claim.claimed.length < asked) this.mayHaveWork = false;
     if (claim.claimed.length > 0) this.drained = false;
-    else if (claim.waiting === 0 && !claim.paused && !this.drained) {
+    else if (asked > 0 && claim.waiting === 0 && !claim.paused && !this.drained) {
       this.drained = true;
       this.host.drained();
     }
