@@ -378,6 +378,12 @@ export class Queue<Data = any, Result = any> {
     });
   }
 
+  /** @internal When the earliest delayed job falls due (Unix ms), or null when none is delayed. */
+  async _nextDueAt(): Promise<number | null> {
+    const [first] = await readJobs(await this.#open(true), ['delayed'], 0, 0, true);
+    return first ? first.rank[0]! : null;
+  }
+
   /** @internal */
   _emit<K extends keyof QueueEventMap<Data, Result>>(event: K, ...args: Parameters<QueueEventMap<Data, Result>[K]>): void {
     this.#events.emit(event, ...args);

@@ -108,15 +108,23 @@ export function serveBackgroundSync(queue: Queue, options: ServeSyncOptions = {}
 }
 
 /**
- * Resolve once no job of the queue is waiting or active; reject if `budget` ms pass first (resolve
- * instead when `lastChance`). Wakes on the queue's change notices, with a slow check as a net.
+ * Resolve once no job of the queue is waiting or active, and none is delayed to fall due within the
+ * budget; reject if `budget` ms pass first (resolve instead when `lastChance`). Jobs delayed beyond
+ * the budget stay queued for whoever is alive when they fall due (an open tab, or the service worker
+ * on its next start or sync). Wakes on the queue's change notices, with a slow check as a net.
  */
 export async function drain(queue: Queue, budget: number, lastChance = false): Promise<void> {
   const deadline = Date.now() + budget;
   for (;;) {
     const counts = await queue.getJobCounts();
     const left = counts.waiting + counts.active;
-    if (left === 0) return;
+    if (left === 0) {
+      const dueAt = counts.delayed > 0 ? await queue._nextDueAt() : null;
+      if (dueAt === null || dueAt > deadline) return;
+      // A retry falls due within the budget: stay alive for it.
+      await nextChange(queue, Math.max(0, Math.min(dueAt - Date.now(), 1000)));
+      continue;
+    }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       if (lastChance) return;

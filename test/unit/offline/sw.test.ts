@@ -34,6 +34,27 @@ describe('drain', () => {
     for (const job of jobs) expect(await job.getState()).toBe('completed');
   });
 
+  it('stays alive for a retry that falls due within the budget, and runs it', async () => {
+    const q = makeQueue();
+    let calls = 0;
+    await q.process(async () => {
+      if (++calls === 1) throw new Error('503');
+      return 'ok';
+    });
+    const job = await q.add('upload', null, { attempts: 2, backoff: 150 });
+    await drain(q, 10_000);
+    expect(calls).toBe(2);
+    expect(await job.getState()).toBe('completed');
+  });
+
+  it('leaves a job delayed beyond the budget queued and ends', async () => {
+    const q = makeQueue();
+    await q.process(async () => 'ok');
+    const job = await q.add('upload', null, { delay: 60_000 });
+    await drain(q, 200);
+    expect(await job.getState()).toBe('delayed');
+  });
+
   it('rejects when the budget runs out while jobs still wait, so the browser syncs again later', async () => {
     const q = makeQueue('uploads');
     await q.pause();
