@@ -1,0 +1,116 @@
+// removeOnComplete / removeOnFail: `true` deletes the finished job with its events, a number keeps the
+// newest N finished jobs of that kind, `{ age, count }` drops those older than `age` seconds and
+// beyond `count`. removeOnFail applies only after the final failure.
+import { describe, expect, it } from 'vitest';
+import type { JobOptions } from '../../../src/index.js';
+import { makeQueue, sleep } from '../helpers.js';
+import { collect, readLog } from './support.js';
+
+/** Ids of the jobs that still have events in the log. */
+async function idsInLog(): Promise<string[]> {
+  return [...new Set((await readLog()).flatMap((e) => (e.jobId === undefined ? [] : [e.jobId])))].sort();
+}
+
+/** Run `count` jobs one after another with `opts`; `fail` decides which throw. */
+async function runJobs(count: number, opts: JobOptions, fail: (i: number) => boolean = () => false) {
+  const q = makeQueue<number>();
+  await q.process(async (job) => {
+    if (fail(job.data)) throw new Error(`job ${job.data} fails`);
+    return job.data;
+  });
+  for (let i = 1; i <= count; i++) {
+    const job = await q.add('x', i, opts);
+    if (fail(i)) await expect(job.finished()).rejects.toThrow(`job ${i} fails`);
+    else expect(await job.finished()).toBe(i);
+  }
+  return q;
+}
+
+describe('removeOnComplete', () => {
+  it('true deletes the completed job and every event of it', async () => {
+    const q = await runJobs(2, { removeOnComplete: true });
+    expect(await q.getJobCounts()).toMatchObject({ completed: 0, waiting: 0, active: 0 });
+    expect(await q.getJob('1')).toBeNull();
+    expect(await idsInLog()).toEqual([]);
+  });
+
+  it('true still reports the result to finished() and to global:completed listeners', async () => {
+    const q = makeQueue();
+    const other = makeQueue();
+    const globalCompleted = collect(other, 'global:completed', 1);
+    await q.process(async () => 'result');
+    const job = await q.add('x', {}, { removeOnComplete: true });
+    expect(await job.finished()).toBe('result');
+    expect(await globalCompleted).toEqual([[job.id, 'result']]);
+    expect(await q.getJob(job.id)).toBeNull();
+  });
+
+  it('2 keeps exactly the newest 2 completed jobs', async () => {
+    const q = await runJobs(5, { removeOnComplete: 2 });
+    expect((await q.getCompleted()).map((j) => j.id)).toEqual(['5', '4']);
+    expect(await q.getJobCounts()).toMatchObject({ completed: 2 });
+    expect(await idsInLog()).toEqual(['4', '5']);
+  });
+
+  it('{ count } keeps the newest `count`', async () => {
+    const q = await runJobs(3, { removeOnComplete: { count: 1 } });
+    expect((await q.getCompleted()).map((j) => j.id)).toEqual(['3']);
+    expect(await idsInLog()).toEqual(['3']);
+  });
+
+  it('{ age } (seconds) drops completed jobs that finished longer ago than that', async () => {
+    const q = makeQueue();
+    await q.process(async () => 'ok');
+    const old = await q.add('x', {}, { removeOnComplete: { age: 0.05 } });
+    await old.finished();
+    await sleep(80);
+    const young = await q.add('x', {}, { removeOnComplete: { age: 0.05 } });
+    await young.finished();
+    expect((await q.getCompleted()).map((j) => j.id)).toEqual([young.id]);
+    expect(await idsInLog()).toEqual([young.id]);
+  });
+
+  it('{ age, count } applies both limits', async () => {
+    const q = makeQueue();
+    await q.process(async () => 'ok');
+    const opts = { removeOnComplete: { age: 3600, count: 2 } };
+    for (let i = 0; i < 4; i++) await (await q.add('x', {}, opts)).finished();
+    expect((await q.getCompleted()).map((j) => j.id)).toEqual(['4', '3']);
+  });
+
+  it('leaves failed jobs alone', async () => {
+    const q = await runJobs(3, { removeOnComplete: true }, (i) => i === 2);
+    expect(await q.getJobCounts()).toMatchObject({ completed: 0, failed: 1 });
+    expect(await idsInLog()).toEqual(['2']);
+  });
+});
+
+describe('removeOnFail', () => {
+  it('true deletes the job only after its final failure', async () => {
+    const q = makeQueue();
+    const presentWhileRetrying: boolean[] = [];
+    const failures = collect(q, 'failed', 3);
+    await q.process(async (job) => {
+      presentWhileRetrying.push((await q.getJob(job.id)) !== null);
+      throw new Error('always');
+    });
+    const job = await q.add('x', {}, { attempts: 3, removeOnFail: true });
+    await failures;
+    expect(presentWhileRetrying).toEqual([true, true, true]);
+    expect(await q.getJob(job.id)).toBeNull();
+    expect(await idsInLog()).toEqual([]);
+    expect(await q.getJobCounts()).toMatchObject({ failed: 0, waiting: 0, delayed: 0, active: 0 });
+  });
+
+  it('a number keeps the newest N failed jobs', async () => {
+    const q = await runJobs(4, { removeOnFail: 2 }, () => true);
+    expect((await q.getFailed()).map((j) => j.id)).toEqual(['4', '3']);
+    expect(await idsInLog()).toEqual(['3', '4']);
+  });
+
+  it('leaves completed jobs alone', async () => {
+    const q = await runJobs(3, { removeOnFail: true }, (i) => i === 2);
+    expect(await q.getJobCounts()).toMatchObject({ completed: 2, failed: 0 });
+    expect(await idsInLog()).toEqual(['1', '3']);
+  });
+});
