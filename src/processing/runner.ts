@@ -272,7 +272,8 @@ export class Runner<Data, Result> {
         outcome = await this.failureOutcome(job, error);
       }
       if (handler) handler.active--;
-      this.running.delete(job.id);
+      // Only our own entry: after obliterate() ids start again, and a new job may have this id.
+      if (this.running.get(job.id)?.controller === controller) this.running.delete(job.id);
       if (abandoned) return;
       const finished = await this.finish({ jobId: job.id, token, outcome }, error);
       // A job removed while it ran has nowhere to go; any other refusal is worth knowing about.

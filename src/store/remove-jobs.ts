@@ -32,6 +32,9 @@ export interface RemoveFilter {
  * the filter selects, with their events. Returns the removed jobs.
  */
 export async function removeJobsIn(batch: WriteBatch, state: JobState, filter: RemoveFilter): Promise<JobRecord[]> {
+  // An active job belongs to the processor running it (see removeJob); a dead processor's jobs are
+  // requeued as stalled, so there is never an active job for cleanup to take.
+  if (state === 'active') return [];
   let limit = filter.limit ?? Infinity;
   if (filter.keepNewest !== undefined) limit = Math.min(limit, batch.meta.counts[state] - filter.keepNewest);
   if (limit <= 0) return [];

@@ -74,6 +74,16 @@ describe('clean()', () => {
     release();
     expect(await active.finished()).toBe('held');
   });
+
+  it('of active jobs takes none: an active job belongs to the processor running it', async () => {
+    const { q, active, signal, release } = await withActiveJob();
+    await sleep(5); // older than a grace of 0 ms
+    expect(await q.clean(0, 'active')).toEqual([]);
+    expect(signal.aborted).toBe(false);
+    expect(await active.getState()).toBe('active');
+    release();
+    expect(await active.finished()).toBe('held');
+  });
 });
 
 describe('empty()', () => {
