@@ -14,7 +14,7 @@ export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './http.js'
 export { jobMachine, type JobContext } from './job-machine.js';
 export { foldJob, foldSteps, jobJson, type FoldedJob } from './fold.js';
 export { backoffDelay } from './backoff.js';
-export type { QueueEventMap, QueueEventName } from './queue-events.js';
+export type { QueueChange, QueueEventMap, QueueEventName } from './queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './processing/process-args.js';
 export type { JobEvent, JobEventType, QueueEvent, StoredEvent, StoredJobEvent } from './job-events.js';
 export type {

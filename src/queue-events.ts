@@ -36,6 +36,19 @@ export interface QueueEventMap<Data = any, Result = any> {
   'global:drained': () => void;
   'global:paused': () => void;
   'global:resumed': () => void;
+  /**
+   * Every committed change, from any instance: the job (none for queue-wide changes), the event
+   * type (`removed` and `obliterated` for deletions), the state after it and the log's seq.
+   * For tools that mirror the queue, such as the inspector.
+   */
+  'global:changed': (change: QueueChange) => void;
+}
+
+export interface QueueChange {
+  seq: number;
+  jobId?: string;
+  type: string;
+  state?: JobState;
 }
 
 export type QueueEventName = keyof QueueEventMap;

@@ -474,6 +474,10 @@ export class Queue<Data = any, Result = any> {
   #react(change: WireChange): void {
     const id = change.jobId;
     this.#runner?.notice(change);
+    if (this.#events.has('global:changed')) {
+      const { seq, type, state } = change;
+      this.#events.emit('global:changed', id === undefined ? { seq, type, state } : { seq, jobId: id, type, state });
+    }
     if (id === undefined) {
       if (change.type === 'paused') this.#events.emit('global:paused');
       if (change.type === 'resumed') this.#events.emit('global:resumed');

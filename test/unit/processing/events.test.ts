@@ -180,6 +180,21 @@ describe('global events, seen by another instance', () => {
     // `paused` is local: b paused, not a.
     expect(seen).toEqual(['a: global:paused', 'a: global:resumed']);
   });
+
+  it('global:changed for every committed change, log lines and data updates included', async () => {
+    const a = makeQueue();
+    const b = makeQueue();
+    const seen: string[] = [];
+    a.on('global:changed', (c) => seen.push(`${c.jobId ?? '-'} ${c.type} ${c.state ?? '-'}`));
+    const job = await b.add('x', { v: 1 });
+    await job.log('hello');
+    await job.update({ v: 2 });
+    await b.pause();
+    const removed = next(a, 'global:removed');
+    await job.remove();
+    await removed;
+    expect(seen).toEqual(['1 added waiting', '1 log waiting', '1 updated waiting', '- paused -', '1 removed waiting']);
+  });
 });
 
 describe('progress and log lines from a handler', () => {

@@ -1,0 +1,158 @@
+// The inspector's stylesheet, scoped by its shadow root. Colours are custom properties with a light
+// and a dark set (following `prefers-color-scheme`); pages can override any `--jt-*` on the element.
+export const STYLES = `
+:host {
+  --jt-bg: #ffffff;
+  --jt-fg: #1b1f24;
+  --jt-muted: #57606a;
+  --jt-border: #d0d7de;
+  --jt-surface: #f6f8fa;
+  --jt-hover: #eaeef2;
+  --jt-accent: #0969da;
+  --jt-accent-fg: #ffffff;
+  --jt-selected: #ddf4ff;
+  --jt-focus: #0969da;
+  --jt-danger: #cf222e;
+  --jt-danger-bg: #ffebe9;
+  --jt-waiting: #0550ae;   --jt-waiting-bg: #ddf4ff;
+  --jt-delayed: #7d4e00;   --jt-delayed-bg: #fff8c5;
+  --jt-active: #6639ba;    --jt-active-bg: #fbefff;
+  --jt-completed: #116329; --jt-completed-bg: #dafbe1;
+  --jt-failed: #a40e26;    --jt-failed-bg: #ffebe9;
+  display: block;
+  color-scheme: light dark;
+  container-type: inline-size;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--jt-fg);
+  background: var(--jt-bg);
+  border: 1px solid var(--jt-border);
+  border-radius: 8px;
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --jt-bg: #0d1117;
+    --jt-fg: #e6edf3;
+    --jt-muted: #9198a1;
+    --jt-border: #3d444d;
+    --jt-surface: #151b23;
+    --jt-hover: #212830;
+    --jt-accent: #4493f8;
+    --jt-accent-fg: #0d1117;
+    --jt-selected: #12263f;
+    --jt-focus: #58a6ff;
+    --jt-danger: #ff7b72;
+    --jt-danger-bg: #3c1618;
+    --jt-waiting: #79c0ff;   --jt-waiting-bg: #102a4c;
+    --jt-delayed: #e3b341;   --jt-delayed-bg: #3a2c05;
+    --jt-active: #d2a8ff;    --jt-active-bg: #2d1b4e;
+    --jt-completed: #56d364; --jt-completed-bg: #0f3320;
+    --jt-failed: #ff7b72;    --jt-failed-bg: #4b1113;
+  }
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.inspector { padding: 12px 14px 16px; }
+h2, h3, h4 { margin: 0; line-height: 1.25; }
+h2 { font-size: 16px; }
+h3 { font-size: 15px; margin-bottom: 8px; }
+h4 { font-size: 13px; margin: 14px 0 6px; color: var(--jt-muted); text-transform: uppercase; letter-spacing: .04em; }
+button, select, input, textarea {
+  font: inherit;
+  color: inherit;
+  background: var(--jt-surface);
+  border: 1px solid var(--jt-border);
+  border-radius: 6px;
+}
+button { padding: 3px 10px; cursor: pointer; }
+button:hover:not(:disabled) { background: var(--jt-hover); }
+button:disabled { opacity: .5; cursor: default; }
+button.primary { background: var(--jt-accent); border-color: var(--jt-accent); color: var(--jt-accent-fg); }
+button.danger { color: var(--jt-danger); }
+select, input { padding: 3px 6px; }
+textarea { padding: 6px; width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+:focus-visible { outline: 2px solid var(--jt-focus); outline-offset: 2px; }
+tr:focus-visible { outline-offset: -2px; }
+[aria-invalid="true"] { border-color: var(--jt-danger); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+.bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding-bottom: 10px; border-bottom: 1px solid var(--jt-border); }
+.bar h2 { margin-right: auto; }
+.bar label { display: inline-flex; gap: 6px; align-items: center; }
+.badge { display: inline-block; padding: 0 8px; border-radius: 999px; font-size: 12px; font-weight: 600; line-height: 20px; white-space: nowrap; }
+.paused-badge { background: var(--jt-delayed-bg); color: var(--jt-delayed); }
+.state-waiting { --c: var(--jt-waiting); --cb: var(--jt-waiting-bg); }
+.state-delayed { --c: var(--jt-delayed); --cb: var(--jt-delayed-bg); }
+.state-active { --c: var(--jt-active); --cb: var(--jt-active-bg); }
+.state-completed { --c: var(--jt-completed); --cb: var(--jt-completed-bg); }
+.state-failed { --c: var(--jt-failed); --cb: var(--jt-failed-bg); }
+.badge[class*="state-"] { color: var(--c); background: var(--cb); }
+.status { min-height: 1.45em; margin: 6px 0; color: var(--jt-muted); }
+.error { display: flex; gap: 10px; align-items: start; margin: 6px 0; padding: 8px 10px; border-radius: 6px; color: var(--jt-danger); background: var(--jt-danger-bg); border: 1px solid var(--jt-danger); }
+.error[hidden] { display: none; }
+.error-text { flex: 1; white-space: pre-wrap; overflow-wrap: anywhere; }
+.layout { display: grid; gap: 18px; grid-template-columns: minmax(0, 1fr); margin-top: 10px; }
+@container (min-width: 980px) {
+  .layout { grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); }
+}
+.counts { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 10px; }
+.counts button { display: inline-flex; gap: 6px; align-items: baseline; border-radius: 999px; }
+.counts button[aria-pressed="true"] { background: var(--jt-accent); border-color: var(--jt-accent); color: var(--jt-accent-fg); }
+.counts .n { font-variant-numeric: tabular-nums; font-weight: 600; }
+.search { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
+.search input { flex: 1; min-width: 10em; }
+table { width: 100%; border-collapse: collapse; font-size: 13px; }
+caption { text-align: left; color: var(--jt-muted); padding-bottom: 4px; }
+th { text-align: left; font-weight: 600; color: var(--jt-muted); border-bottom: 1px solid var(--jt-border); padding: 4px 6px; }
+td { padding: 4px 6px; border-bottom: 1px solid var(--jt-border); vertical-align: top; overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.job-table tbody tr { cursor: pointer; }
+.job-table tbody tr:hover { background: var(--jt-hover); }
+.job-table tbody tr[aria-current="true"] { background: var(--jt-selected); box-shadow: inset 3px 0 var(--jt-accent); }
+.empty-row td { color: var(--jt-muted); text-align: center; padding: 14px; cursor: default; }
+.pager { display: flex; gap: 8px; align-items: center; justify-content: space-between; margin: 8px 0 14px; }
+.pager .range { color: var(--jt-muted); font-variant-numeric: tabular-nums; }
+details > summary { cursor: pointer; font-weight: 600; }
+.add form { display: grid; gap: 8px; margin-top: 8px; }
+.add label { display: grid; gap: 3px; font-weight: 500; }
+.field-error, .form-error { color: var(--jt-danger); margin: 0; font-size: 12px; white-space: pre-wrap; }
+.field-error:empty, .form-error:empty { display: none; }
+.hint { color: var(--jt-muted); font-size: 12px; font-weight: 400; }
+.detail { min-width: 0; }
+.detail-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 8px; }
+.detail-head h3 { margin: 0; }
+.detail-name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+.placeholder { color: var(--jt-muted); }
+.actions { display: flex; flex-wrap: wrap; gap: 6px; }
+pre {
+  margin: 0; padding: 8px 10px; max-height: 22em; overflow: auto;
+  background: var(--jt-surface); border: 1px solid var(--jt-border); border-radius: 6px;
+  font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  white-space: pre-wrap; overflow-wrap: anywhere;
+}
+.travel { display: grid; gap: 6px; }
+.travel-row { display: flex; gap: 10px; align-items: center; }
+.travel input[type="range"] { flex: 1; accent-color: var(--jt-accent); }
+.travel output { color: var(--jt-muted); }
+.timeline-wrap { max-height: 18em; overflow: auto; border: 1px solid var(--jt-border); border-radius: 6px; }
+.timeline th { position: sticky; top: 0; background: var(--jt-bg); }
+.timeline tbody tr { cursor: pointer; }
+.timeline tbody tr:hover { background: var(--jt-hover); }
+.timeline tbody tr[aria-current="step"] { background: var(--jt-selected); box-shadow: inset 3px 0 var(--jt-accent); }
+.timeline tbody tr.future { opacity: .45; }
+.timeline td.type, .timeline td.time, .timeline td.num { white-space: nowrap; }
+.timeline .payload { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.machine-svg { width: 100%; max-width: 620px; height: auto; display: block; }
+.machine-svg .node rect { fill: var(--jt-surface); stroke: var(--jt-border); stroke-width: 1.5; }
+.machine-svg .node text { fill: var(--jt-fg); font-size: 13px; font-weight: 600; }
+.machine-svg .node.current rect { fill: var(--cb); stroke: var(--c); stroke-width: 3; }
+.machine-svg .node.current text { fill: var(--c); }
+.machine-svg .edge path { fill: none; stroke: var(--jt-muted); stroke-width: 1.3; opacity: .75; }
+.machine-svg .start-edge path { stroke-dasharray: 4 3; }
+.machine-svg .edge text { fill: var(--jt-muted); font-size: 11px; paint-order: stroke; stroke: var(--jt-bg); stroke-width: 4px; stroke-linejoin: round; }
+.machine-svg .edge.taken path { stroke: var(--jt-accent); stroke-width: 2.5; opacity: 1; }
+.machine-svg .edge.taken text { fill: var(--jt-accent); font-weight: 700; }
+.machine-svg .arrowhead { fill: var(--jt-muted); fill: context-stroke; }
+.machine-svg .start-dot { fill: var(--jt-fg); }
+.rules { margin: 6px 0 0; padding-left: 18px; font-size: 12px; color: var(--jt-muted); }
+.rules li.current { color: var(--jt-fg); }
+`;

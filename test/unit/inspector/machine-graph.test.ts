@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { machineGraph } from '../../../src/inspector/machine-graph.js';
+
+describe('machineGraph', () => {
+  const graph = machineGraph();
+  const edge = (from: string, to: string) => graph.edges.find((e) => e.from === from && e.to === to)?.events;
+
+  it('lists the five states a job can be in, without the transient added state', () => {
+    expect([...graph.states].sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'waiting']);
+  });
+
+  it('starts a job waiting, or delayed when it has a delay', () => {
+    expect(graph.start).toEqual([
+      { to: 'delayed', guard: 'isDelayed' },
+      { to: 'waiting', guard: null },
+    ]);
+  });
+
+  it('draws the lifecycle Bull users know, merging the events of one arrow', () => {
+    expect(edge('waiting', 'active')).toEqual(['active']);
+    expect(edge('delayed', 'waiting')).toEqual(['promoted']);
+    expect(edge('active', 'completed')).toEqual(['completed']);
+    expect(edge('active', 'failed')).toEqual(expect.arrayContaining(['failed', 'stalled']));
+    expect(edge('active', 'waiting')).toEqual(expect.arrayContaining(['failed', 'stalled']));
+    expect(edge('active', 'delayed')).toContain('failed');
+    expect(edge('failed', 'waiting')).toEqual(['retried']);
+    expect(graph.edges.filter((e) => e.from === 'completed')).toEqual([]);
+  });
+
+  it('keeps each rule with its guard, in the order the machine tries them', () => {
+    const failed = graph.rules.active!.filter((r) => r.event === 'failed');
+    expect(failed).toEqual([
+      { event: 'failed', to: 'failed', guard: 'failsFinally' },
+      { event: 'failed', to: 'delayed', guard: 'retriesLater' },
+      { event: 'failed', to: 'waiting', guard: 'ownsClaim' },
+    ]);
+    expect(graph.rules.waiting).toContainEqual({ event: 'discarded', to: null, guard: null });
+  });
+
+  it('names the updates accepted in every state', () => {
+    expect([...graph.anywhere].sort()).toEqual(['log', 'progress', 'updated']);
+  });
+});
