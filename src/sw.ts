@@ -50,7 +50,10 @@ export function requestBackgroundSync(queue: Queue, options: RequestSyncOptions 
         const sync = (registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
         await sync?.register(syncTag(queue));
       } catch (err) {
-        queue._emit('error', err instanceof Error ? err : new Error(String(err)));
+        // Chromium registers a sync from a service worker only while a window of the origin is
+        // open; without one there is nobody to hand the sync to, and nothing is lost: the jobs
+        // stay queued for the service worker's next start or the next page.
+        if ((err as Error | null)?.name !== 'InvalidAccessError') queue._emit('error', err instanceof Error ? err : new Error(String(err)));
       } finally {
         pending = null;
       }

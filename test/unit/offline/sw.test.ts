@@ -248,6 +248,28 @@ describe('requestBackgroundSync', () => {
     expect(errors[0]).toMatchObject({ name: 'NotAllowedError', message: 'Background Sync is disabled' });
   });
 
+  it("stays quiet when Chromium refuses a service worker's registration because no window is open", async () => {
+    const q = makeQueue('uploads');
+    const sync = fakeRegistration();
+    let refused = 0;
+    const refusal = Object.assign(new Error('Attempted to register a sync event without a window'), { name: 'InvalidAccessError' });
+    const register = sync.registration.sync.register.bind(sync.registration.sync);
+    (sync.registration.sync as { register(tag: string): Promise<void> }).register = async (tag: string) => {
+      refused++;
+      if (refused === 1) throw refusal;
+      return register(tag);
+    };
+    const errors: Error[] = [];
+    q.on('error', (err) => errors.push(err));
+    requestBackgroundSync(q, { registration: sync.registration });
+    await q.add('upload', null);
+    await settle(q);
+    await q.add('upload', null);
+    await sync.registered(1);
+    expect(refused).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
   it('does nothing where Background Sync is missing', async () => {
     const q = makeQueue('uploads');
     const errors: Error[] = [];
