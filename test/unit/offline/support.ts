@@ -32,21 +32,7 @@ export function stubNetwork(onLine: boolean): Network {
   };
 }
 
-export interface Deferred<T = void> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (err: unknown) => void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred, type Deferred } from '../helpers.js';
 
 /** Resolve with the arguments of the first `count` emissions of a queue event. */
 export function collect(queue: { on: Function; off: Function }, event: string, count: number): Promise<unknown[][]> {

@@ -253,8 +253,9 @@ describe('requestBackgroundSync', () => {
     const sync = fakeRegistration();
     let refused = 0;
     const refusal = Object.assign(new Error('Attempted to register a sync event without a window'), { name: 'InvalidAccessError' });
-    const register = sync.registration.sync.register.bind(sync.registration.sync);
-    (sync.registration.sync as { register(tag: string): Promise<void> }).register = async (tag: string) => {
+    const manager = (sync.registration as unknown as { sync: { register(tag: string): Promise<void> } }).sync;
+    const register = manager.register.bind(manager);
+    manager.register = async (tag: string) => {
       refused++;
       if (refused === 1) throw refusal;
       return register(tag);

@@ -4,21 +4,7 @@ import { openDB } from 'idb';
 import { foldSteps, type Queue, type StoredEvent, type StoredJobEvent } from '../../../src/index.js';
 import type { JobState } from '../../../src/types.js';
 
-export interface Deferred<T = void> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (err: unknown) => void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred, type Deferred } from '../helpers.js';
 
 /** Resolve with the arguments of the first `count` emissions of `event`. */
 export function collect<Q extends Queue>(queue: Q, event: Parameters<Q['on']>[0], count: number): Promise<unknown[][]> {
