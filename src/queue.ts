@@ -5,7 +5,6 @@ import type { Notice, WireChange } from './channel/messages.js';
 import { Emitter } from './emitter.js';
 import { InvalidOptionError, JobFailedError, JobtrailError } from './errors.js';
 import { Job } from './job.js';
-import type { JobProgress } from './types.js';
 import type { StoredJobEvent } from './job-events.js';
 import { integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from './options.js';
 import type { JobRecord } from './projection.js';
@@ -16,8 +15,8 @@ import { addJobs, type NewJob } from './store/add-jobs.js';
 import { dbName, openQueueDb, type QueueDB } from './store/open-db.js';
 import { readCounts, readHistory, readJob, readJobs, readMeta } from './store/reads.js';
 import { rebuildProjections } from './store/rebuild.js';
-import { removeJob, removeJobsIn } from './store/remove-jobs.js';
 import { obliterate } from './store/obliterate.js';
+import { removeJob, removeJobsIn } from './store/remove-jobs.js';
 import { setPaused } from './store/set-paused.js';
 import { updateJob, type JobUpdate } from './store/update-job.js';
 import { write, type Change, type WriteBatch } from './store/write-batch.js';
@@ -27,6 +26,7 @@ import {
   type CleanStatus,
   type JobCounts,
   type JobOptions,
+  type JobProgress,
   type JobState,
   type QueueOptions,
   type QueueSettings,

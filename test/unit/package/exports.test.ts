@@ -1,0 +1,73 @@
+// The published package: `npm run build` compiles every entry of package.json `exports` to ESM with
+// types, and the built entries load and export what the README promises.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  type: string;
+  dependencies: Record<string, string>;
+  exports: Record<string, { types: string; import: string }>;
+};
+let out: string;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'jobtrail-build-'));
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'pipe' });
+}, 120_000);
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Where a `./dist/...` path of package.json lands in this test's build directory. */
+const built = (path: string) => join(out, path.replace(/^\.\/dist\//, ''));
+
+describe('package', () => {
+  it('is the ESM package jobtrail, with idb, comlink and xstate as its only runtime dependencies', () => {
+    expect(pkg.name).toBe('jobtrail');
+    expect(pkg.type).toBe('module');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['comlink', 'idb', 'xstate']);
+  });
+
+  it('builds every export to JavaScript and type declarations', () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './inspector', './sw', './worker']);
+    for (const entry of Object.values(pkg.exports)) {
+      expect(existsSync(built(entry.import)), entry.import).toBe(true);
+      expect(existsSync(built(entry.types)), entry.types).toBe(true);
+    }
+  });
+
+  it('exports what the README shows from each entry', async () => {
+    const load = (key: string) => import(pathToFileURL(built(pkg.exports[key]!.import)).href);
+    const main = await load('.');
+    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob']) {
+      expect(main[name], name).toBeDefined();
+    }
+    expect(typeof (await load('./worker')).exposeProcessor).toBe('function');
+    const sw = await load('./sw');
+    for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
+    // Importing the inspector defines nothing (and works where there is no DOM).
+    expect(typeof (await load('./inspector')).defineInspector).toBe('function');
+  });
+
+  it('keeps internal members out of the published types', () => {
+    const types = readFileSync(built(pkg.exports['.']!.types).replace('index.d.ts', 'queue.d.ts'), 'utf8');
+    expect(types).toContain('getJobCounts');
+    expect(types).not.toContain('_finished');
+  });
+
+  it('does not pull the inspector into the core entry', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) visit(join(file, '..', spec!));
+    };
+    visit(built(pkg.exports['.']!.import));
+    expect([...seen].some((file) => file.includes('inspector'))).toBe(false);
+  });
+});
