@@ -112,7 +112,10 @@ export class Runner<Data, Result> {
     } else {
       await Promise.all([...this.running.values()].map((r) => r.done));
     }
-    while (this.pumping || this.pending.length > 0) await (this.pumping ?? this.pump());
+    // Write the outcomes still waiting, once more. If storage keeps failing, give up on them: once
+    // our liveness is released below, whoever notices requeues those jobs as stalled.
+    if (this.pumping) await this.pumping;
+    if (this.pending.length > 0) await this.pump();
     await this.started?.catch(() => {});
     await this.liveness.stop();
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));

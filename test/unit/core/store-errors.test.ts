@@ -179,3 +179,27 @@ describe('refused events append nothing', () => {
     expect(await eventCount(queue)).toBe(2);
   });
 });
+
+describe('a processor whose outcomes cannot be written', () => {
+  it('reports the storage error, retries, and close() still returns; the job is left for a stall sweep', async () => {
+    const queue = makeQueue();
+    const job = await queue.add('x', null);
+    let release!: () => void;
+    const started = new Promise<void>((resolve) => {
+      void queue.process(() => {
+        resolve();
+        return new Promise<string>((r) => (release = () => r('done')));
+      });
+    });
+    await started;
+    const errors: Error[] = [];
+    const reported = new Promise((resolve) => queue.on('error', (err) => resolve(errors.push(err))));
+    failPuts('events', quota);
+    release();
+    await reported;
+    expect(errors[0]).toMatchObject({ code: 'ERR_QUOTA_EXCEEDED' });
+    await queue.close();
+    vi.restoreAllMocks();
+    expect((await stored(queue)).jobs.find((r) => r.id === job.id)?.state).toBe('active');
+  });
+});
