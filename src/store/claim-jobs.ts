@@ -53,7 +53,7 @@ export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<C
   await batch.scan('waiting', (record) => {
     if (req.take(record.job.name)) chosen.push(record);
     return chosen.length < budget;
-  }, budget * 4 + 16);
+  }, budget * 4 + 16, budget);
 
   for (const record of chosen) {
     const payload = { token: req.newToken(), owner: req.owner };

@@ -28,13 +28,20 @@ export interface Finished {
 }
 
 export async function finishJobs(batch: WriteBatch, finishes: readonly Finish[], now: number): Promise<Finished[]> {
+  // Read the jobs all at once: one round trip to the database, not one per job. A job listed twice
+  // is read again after its first finish; one removed by an earlier job's removeOnComplete is gone.
+  const once = new Set(finishes.map((f) => f.jobId)).size === finishes.length;
+  const prefetched = once ? await Promise.all(finishes.map((f) => batch.read(f.jobId))) : [];
   const results: Finished[] = [];
-  for (const finish of finishes) results.push(await finishOne(batch, finish, now));
+  for (const [i, finish] of finishes.entries()) {
+    const removed = batch.changes.some((c) => c.type === 'removed' && c.jobId === finish.jobId);
+    const prev = removed ? undefined : once ? prefetched[i] : await batch.read(finish.jobId);
+    results.push(await finishOne(batch, finish, prev, now));
+  }
   return results;
 }
 
-async function finishOne(batch: WriteBatch, { jobId, token, outcome, error }: Finish, now: number): Promise<Finished> {
-  const prev = await batch.read(jobId);
+async function finishOne(batch: WriteBatch, { jobId, token, outcome, error }: Finish, prev: JobRecord | undefined, now: number): Promise<Finished> {
   if (!prev) return { record: null, error: new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} was removed while it ran`) };
   let record: JobRecord;
   try {

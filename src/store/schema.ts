@@ -60,10 +60,10 @@ export function emptyMeta(): MetaRecord {
   };
 }
 
-/** Every rank of a state, optionally starting at a floor. */
-export function stateRange(state: JobState, floor?: Rank): IDBKeyRange {
+/** Every rank of a state, optionally starting at a floor (or just above it, with `aboveFloor`). */
+export function stateRange(state: JobState, floor?: Rank, aboveFloor = false): IDBKeyRange {
   // An array sorts after every number, so `[[]]` is above every rank.
-  return IDBKeyRange.bound(floor ? [state, floor] : [state], [state, [[]]]);
+  return IDBKeyRange.bound(floor ? [state, floor] : [state], [state, [[]]], aboveFloor && floor !== undefined);
 }
 
 export function jobEventsRange(jobId: string): IDBKeyRange {

@@ -92,19 +92,26 @@ export class WriteBatch {
 
   /**
    * Walk the jobs of a state in rank order, starting at the state's floor, until `visit` returns
-   * false or `limit` jobs were seen. Moves the floor up to the first job seen.
+   * false or `limit` jobs were seen. Moves the floor up to the first job seen. `firstPage`: how many
+   * jobs the first read fetches (a caller that knows it wants N says N).
    */
-  async scan(state: JobState, visit: (record: JobRecord) => boolean, limit = Infinity): Promise<void> {
-    let cursor = await this.tx.objectStore('jobs').index('byState').openCursor(stateRange(state, this.meta.floors[state]));
-    let first = true;
+  async scan(state: JobState, visit: (record: JobRecord) => boolean, limit = Infinity, firstPage = 1): Promise<void> {
+    const index = this.tx.objectStore('jobs').index('byState');
+    let range = stateRange(state, this.meta.floors[state]);
+    let page = firstPage;
     let seen = 0;
-    while (cursor) {
-      if (first) {
-        this.meta.floors[state] = cursor.value.rank;
-        first = false;
+    // Pages of records (getAll), not a cursor: one round trip per page instead of one per record.
+    // Pages double, so a caller that stops early reads little and a long walk takes few trips.
+    for (;;) {
+      const count = Math.min(page, limit - seen);
+      const records = await index.getAll(range, count);
+      if (seen === 0 && records.length > 0) this.meta.floors[state] = records[0]!.rank;
+      for (const record of records) {
+        if (!visit(record) || ++seen >= limit) return;
       }
-      if (!visit(cursor.value) || ++seen >= limit) return;
-      cursor = await cursor.continue();
+      if (records.length < count) return;
+      range = stateRange(state, records[records.length - 1]!.rank, true);
+      page *= 2;
     }
   }
 
