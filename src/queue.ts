@@ -239,7 +239,7 @@ export class Queue<Data = any, Result = any> {
     // close() may have begun while the database opened; it would never stop a runner made now.
     this.#assertOpen();
     this.#runner ??= new Runner<Data, Result>(this, db, {
-      write: (doing, body) => this.#write(doing, body, true),
+      write: (doing, body, prefetch) => this.#write(doing, body, true, prefetch),
       emitError: (err) => this.#emitError(err),
       drained: () => {
         this.#events.emit('drained');
@@ -413,8 +413,8 @@ export class Queue<Data = any, Result = any> {
     return this.#db;
   }
 
-  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false): Promise<T> {
-    const { result, changes } = await write(await this.#open(internal), doing, body);
+  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
+    const { result, changes } = await write(await this.#open(internal), doing, body, prefetch);
     if (changes.length > 0) this.#publish(changes);
     return result;
   }

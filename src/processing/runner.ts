@@ -18,7 +18,8 @@ import type { ProcessSpec } from './process-args.js';
 import { createProcessor, type Processor } from './processor.js';
 
 export interface RunnerHost {
-  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T>;
+  /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
+  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
   emitError(err: unknown): void;
   drained(): void;
 }
@@ -195,7 +196,7 @@ export class Runner<Data, Result> {
         out = await this.host.write('processing jobs', async (batch) => ({
           finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
           claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
-        }));
+        }), finishing.map((p) => p.finish.jobId));
       } catch (err) {
         // Nothing was written. Keep the outcomes and try again shortly.
         this.pending.unshift(...finishing);
