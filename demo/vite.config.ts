@@ -2,9 +2,8 @@
 // and resolves the package's entries to the sources in src/, so no build step is needed.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sourceAliases } from '../vite.aliases.js';
 import { uploadServer } from './server/upload-server.js';
-
-const src = (file: string) => fileURLToPath(new URL(`../src/${file}`, import.meta.url));
 
 // The browser tests start this server with JOBTRAIL_DEMO_TEST=1: a file saved mid-run must not
 // reload the pages under a test.
@@ -13,12 +12,7 @@ const testing = process.env.JOBTRAIL_DEMO_TEST === '1';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: {
-    alias: [
-      { find: /^jobtrail$/, replacement: src('index.ts') },
-      { find: /^jobtrail\/worker$/, replacement: src('worker.ts') },
-      { find: /^jobtrail\/sw$/, replacement: src('sw.ts') },
-      { find: /^jobtrail\/inspector$/, replacement: src('inspector/index.ts') },
-    ],
+    alias: sourceAliases,
   },
   plugins: [uploadServer()],
   // Pre-bundle every dependency up front: one found later (when the upload worker or the service

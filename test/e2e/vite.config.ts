@@ -3,19 +3,13 @@
 // pages and worker scripts import the package exactly as an application would.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-
-const src = (file: string) => fileURLToPath(new URL(`../../src/${file}`, import.meta.url));
+import { sourceAliases } from '../../vite.aliases.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('./pages', import.meta.url)),
   cacheDir: fileURLToPath(new URL('../../node_modules/.vite-e2e', import.meta.url)),
   resolve: {
-    alias: [
-      { find: /^jobtrail$/, replacement: src('index.ts') },
-      { find: /^jobtrail\/worker$/, replacement: src('worker.ts') },
-      { find: /^jobtrail\/sw$/, replacement: src('sw.ts') },
-      { find: /^jobtrail\/inspector$/, replacement: src('inspector/index.ts') },
-    ],
+    alias: sourceAliases,
   },
   // Pre-bundle every dependency up front: discovering one later (say, when a worker first loads)
   // makes Vite reload the pages in the middle of a test.
