@@ -50,6 +50,11 @@ export class Emitter<Events extends { [K in keyof Events]: Listener }> {
     }
   }
 
+  /** `emit`, building the arguments only if someone listens (Job objects on the hot path are not free). */
+  emitWith<K extends keyof Events>(event: K, args: () => Parameters<Events[K]>): void {
+    if (this.has(event)) this.emit(event, ...args());
+  }
+
   clear(): void {
     this.listeners.clear();
   }

@@ -450,24 +450,24 @@ export class Queue<Data = any, Result = any> {
     const job = () => this.#job(record);
     switch (change.type) {
       case 'active':
-        return this.#events.emit('active', job());
+        return this.#events.emitWith('active', () => [job()]);
       case 'progress':
-        return this.#events.emit('progress', job(), record.job.progress);
+        return this.#events.emitWith('progress', () => [job(), record.job.progress]);
       case 'completed':
-        return this.#events.emit('completed', job(), record.job.returnvalue as Result);
+        return this.#events.emitWith('completed', () => [job(), record.job.returnvalue as Result]);
       case 'failed':
-        this.#events.emit('failed', job(), change.error ?? failure(record));
+        this.#events.emitWith('failed', () => [job(), change.error ?? failure(record)]);
         break;
       case 'removed':
-        return this.#events.emit('removed', job());
+        return this.#events.emitWith('removed', () => [job()]);
       case 'stalled':
-        this.#events.emit('stalled', job());
-        if (record.state === 'failed') this.#events.emit('failed', job(), failure(record));
+        this.#events.emitWith('stalled', () => [job()]);
+        if (record.state === 'failed') this.#events.emitWith('failed', () => [job(), failure(record)]);
         break;
     }
     if (!entersQueue(change.type) && change.type !== 'failed' && change.type !== 'stalled') return;
-    if (record.state === 'waiting') this.#events.emit('waiting', job());
-    else if (record.state === 'delayed') this.#events.emit('delayed', job());
+    if (record.state === 'waiting') this.#events.emitWith('waiting', () => [job()]);
+    else if (record.state === 'delayed') this.#events.emitWith('delayed', () => [job()]);
   }
 
   /** Global events and reactions, for changes made here and elsewhere alike. */
