@@ -2,7 +2,7 @@
 // chunks; each answer says how many bytes the server holds, which drives the progress bar and
 // lets the next attempt resume there instead of starting over.
 //
-// What a failure means is decided by jobtrail's `jobFetch` (see src/http.ts): a 5xx answer fails
+// What a failure means is decided by jobtrail's `jobFetch` (see src/processing/http.ts): a 5xx answer fails
 // the attempt and the queue retries it with exponential backoff; a 4xx answer fails the job for
 // good; a network error while offline gives the job back without using up an attempt. Going
 // offline in the middle of an upload does the same.

@@ -1,6 +1,11 @@
-// jobtrail: an event-sourced, Bull-style job queue for the browser.
-export { Queue } from './queue.js';
-export { Job } from './job.js';
+// jobtrail: an event-sourced, Bull-style job queue for the browser. The public entry: everything a
+// user, a tool (the inspector) or a plugin (jobtrail/sw) may use is exported here and only here.
+export { Queue } from './api/queue.js';
+export { Job, type JobQueueRef } from './api/job.js';
+export { listQueues } from './api/list-queues.js';
+export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
+export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
+export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,
   InvalidOptionError,
@@ -9,27 +14,28 @@ export {
   RetryLaterError,
   type ErrorCode,
   type ErrorData,
-} from './errors.js';
-export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './http.js';
-export { jobMachine, type JobContext } from './job-machine.js';
-export { foldJob, foldSteps, jobJson, type FoldedJob } from './fold.js';
-export { backoffDelay } from './backoff.js';
-export type { QueueChange, QueueEventMap, QueueEventName } from './queue-events.js';
-export type { ProcessFunction, ProcessHandler, WorkerSource } from './processing/process-args.js';
-export type { JobEvent, JobEventType, QueueEvent, StoredEvent, StoredJobEvent } from './job-events.js';
+} from './core/errors.js';
+export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './processing/http.js';
+// The lifecycle, for tools that replay or draw it (the inspector's time travel and machine view).
+export { jobMachine, type JobContext } from './core/machine.js';
+export { foldJob, foldSteps, type FoldedJob } from './core/fold.js';
+export { jobJson, JOB_JSON_KEYS, type JobJson } from './core/job-json.js';
+export { backoffDelay } from './core/backoff.js';
+export { JOB_STATES } from './core/types.js';
+export type { ChangeType, QueueChange } from './core/change.js';
+export type { JobEvent, JobEventType, QueueEvent, StoredEvent, StoredJobEvent } from './core/events.js';
+export type { Rank } from './core/rank.js';
+export type { JobRecord } from './store/record.js';
+export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
 export type {
   BackoffOptions,
-  BackoffStrategy,
   BulkJob,
   CleanStatus,
   JobCounts,
-  JobJson,
   JobOptions,
   JobOpts,
   JobProgress,
   JobState,
   KeepJobs,
-  QueueOptions,
-  QueueSettings,
   RateLimiter,
-} from './types.js';
+} from './core/types.js';

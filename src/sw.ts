@@ -2,7 +2,7 @@
 // whenever a queue gets work; the service worker, woken by the `sync` event, keeps itself alive
 // until the queue is drained. The jobs themselves live in IndexedDB throughout, so a service
 // worker that is stopped mid-job loses nothing: its Web Lock goes, and the job is requeued.
-import type { Queue } from './queue.js';
+import type { Queue } from './index.js';
 
 /** The Background Sync tag used for a queue. */
 export function syncTag(queue: Pick<Queue, 'dbName'>): string {
@@ -53,7 +53,7 @@ export function requestBackgroundSync(queue: Queue, options: RequestSyncOptions 
         // Chromium registers a sync from a service worker only while a window of the origin is
         // open; without one there is nobody to hand the sync to, and nothing is lost: the jobs
         // stay queued for the service worker's next start or the next page.
-        if ((err as Error | null)?.name !== 'InvalidAccessError') queue._emit('error', err instanceof Error ? err : new Error(String(err)));
+        if ((err as Error | null)?.name !== 'InvalidAccessError') queue.reportError(err);
       } finally {
         pending = null;
       }
@@ -122,7 +122,7 @@ export async function drain(queue: Queue, budget: number, lastChance = false): P
     const counts = await queue.getJobCounts();
     const left = counts.waiting + counts.active;
     if (left === 0) {
-      const dueAt = counts.delayed > 0 ? await queue._nextDueAt() : null;
+      const dueAt = counts.delayed > 0 ? await queue.getNextDueAt() : null;
       if (dueAt === null || dueAt > deadline) return;
       // A retry falls due within the budget: stay alive for it.
       await nextChange(queue, Math.max(0, Math.min(dueAt - Date.now(), 1000)));

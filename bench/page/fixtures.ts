@@ -1,11 +1,12 @@
 // Big stored queues for the read and rebuild cases, written straight through the store commands
 // the runner itself uses (add, claim, progress, complete), a thousand jobs per transaction: the
 // same events the queue would write, in seconds instead of minutes.
-import { resolveJobOptions, resolveQueueOptions } from '../../src/options.js';
+import { resolveJobOptions, resolveQueueOptions } from '../../src/core/options.js';
 import { addJobs } from '../../src/store/add-jobs.js';
 import { claimJobs } from '../../src/store/claim-jobs.js';
 import { finishJobs } from '../../src/store/finish-jobs.js';
-import { dbName, openQueueDb } from '../../src/store/open-db.js';
+import { dbName } from '../../src/store/db-name.js';
+import { openQueueDb } from '../../src/store/open-db.js';
 import { updateJob } from '../../src/store/update-job.js';
 import { write } from '../../src/store/write-batch.js';
 import { JOB_NAME, jobData } from './payload.js';

@@ -2,9 +2,10 @@
 // jobtrail's own schema and records: the same writes with no reads, with the reads awaited one
 // after another (what the store does today), and with the reads issued together. The records are
 // made by the projection code itself, so sizes and index entries are jobtrail's.
-import type { JobEvent } from '../../src/job-events.js';
-import { project, type JobRecord } from '../../src/projection.js';
-import { dbName, openQueueDb } from '../../src/store/open-db.js';
+import type { JobEvent } from '../../src/core/events.js';
+import { project, type JobRecord } from '../../src/store/record.js';
+import { dbName } from '../../src/store/db-name.js';
+import { openQueueDb } from '../../src/store/open-db.js';
 import { emptyMeta, stateRange } from '../../src/store/schema.js';
 import { freshName, JOB_NAME, jobData } from './payload.js';
 import { committed, deleteDb, openExisting, request } from './raw.js';

@@ -1,46 +1,27 @@
 // The messages queue instances send each other over BroadcastChannel. Type-only, plus the
 // validator: a message from the channel is untrusted input until it passes `parseNotice`.
-import { JOB_STATES, type JobProgress, type JobState } from '../types.js';
+import { CHANGE_TYPES, type ChangeType, type QueueChange } from '../core/change.js';
+import { JOB_STATES, type JobProgress, type JobState } from '../core/types.js';
 
 export const NOTICE_VERSION = 1;
 
-/** One committed change, small: listeners that need more read the job from the store. */
-export interface WireChange {
-  seq: number;
-  jobId?: string;
-  type: WireChangeType;
-  state?: JobState;
-  owner?: string;
-  progress?: JobProgress;
-  failedReason?: string;
-  /** For `completed`: the job's result (stored data, so it clones). */
-  returnvalue?: unknown;
-}
-
-export type WireChangeType = (typeof CHANGE_TYPES)[number];
-
-const CHANGE_TYPES = [
-  'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'postponed', 'stalled', 'retried', 'removed', 'paused', 'resumed', 'obliterated',
-] as const;
-
 export type Notice =
-  | { v: typeof NOTICE_VERSION; kind: 'changes'; from: string; changes: WireChange[] }
+  | { v: typeof NOTICE_VERSION; kind: 'changes'; from: string; changes: QueueChange[] }
   | { v: typeof NOTICE_VERSION; kind: 'drained'; from: string };
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-function parseChange(value: unknown): WireChange | null {
+function parseChange(value: unknown): QueueChange | null {
   if (typeof value !== 'object' || value === null) return null;
   const c = value as Record<string, unknown>;
   if (typeof c.seq !== 'number' || !Number.isFinite(c.seq)) return null;
-  if (!CHANGE_TYPES.includes(c.type as WireChangeType)) return null;
+  if (!CHANGE_TYPES.includes(c.type as ChangeType)) return null;
   if (c.jobId !== undefined && !isString(c.jobId)) return null;
   if (c.state !== undefined && !JOB_STATES.includes(c.state as JobState)) return null;
   if (c.owner !== undefined && !isString(c.owner)) return null;
   if (c.failedReason !== undefined && !isString(c.failedReason)) return null;
   if (c.progress !== undefined && typeof c.progress !== 'number' && (typeof c.progress !== 'object' || c.progress === null)) return null;
-  const change: WireChange = { seq: c.seq, type: c.type as WireChangeType };
+  const change: QueueChange = { seq: c.seq, type: c.type as ChangeType };
   if (c.jobId !== undefined) change.jobId = c.jobId as string;
   if (c.state !== undefined) change.state = c.state as JobState;
   if (c.owner !== undefined) change.owner = c.owner as string;
@@ -57,11 +38,16 @@ export function parseNotice(value: unknown): Notice | null {
   if (m.v !== NOTICE_VERSION || !isString(m.from)) return null;
   if (m.kind === 'drained') return { v: NOTICE_VERSION, kind: 'drained', from: m.from };
   if (m.kind !== 'changes' || !Array.isArray(m.changes) || m.changes.length === 0) return null;
-  const changes: WireChange[] = [];
+  const changes: QueueChange[] = [];
   for (const raw of m.changes) {
     const change = parseChange(raw);
     if (!change) return null;
     changes.push(change);
   }
   return { v: NOTICE_VERSION, kind: 'changes', from: m.from, changes };
+}
+
+/** The form of a change that travels: the fields that stay in the instance that made it dropped. */
+export function wireChange({ job: _job, error: _error, ...wire }: QueueChange): QueueChange {
+  return wire;
 }

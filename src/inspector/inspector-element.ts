@@ -1,17 +1,22 @@
-// <jobtrail-inspector>: a live view into one queue of the origin. Reads go straight to the queue's
-// database through the indexes (a page at a time); changes go through the public Queue/Job API, so
-// they land in the log like any other. It re-reads when the queue reports a change
+// <jobtrail-inspector>: a live view into one queue of the origin, built on the public API only.
+// Reads go through the queue's readers for tools (a page of records at a time, through the store's
+// indexes); changes go through the Queue/Job API, so they land in the log like any other. It re-reads when the queue reports a change
 // (`global:changed`, from every tab and worker), coalescing bursts into one render.
-import { jobJson } from '../fold.js';
-import type { JobRecord } from '../projection.js';
-import { Queue } from '../queue.js';
-import type { StoredJobEvent } from '../job-events.js';
-import { openQueueDb, type QueueDB } from '../store/open-db.js';
-import { readHistory, readJob } from '../store/reads.js';
-import { JOB_STATES, type JobCounts, type JobOptions, type JobState } from '../types.js';
+import {
+  JOB_STATES,
+  Queue,
+  jobJson,
+  listQueues,
+  type JobCounts,
+  type JobOptions,
+  type JobPage,
+  type JobRecord,
+  type JobState,
+  type PageStart,
+  type StoredJobEvent,
+} from '../index.js';
 import { h, replaceChildren } from './dom.js';
 import { formatClock, formatCount, formatProgress, formatTime, formatValue, parseJsonInput } from './format.js';
-import { listQueueNames, readJobPage, type JobPage, type PageStart } from './job-list.js';
 import { machineGraph } from './machine-graph.js';
 import { createMachineView, type MachineView } from './machine-view.js';
 import { STYLES } from './styles.js';
@@ -54,7 +59,6 @@ export class JobtrailInspector extends ElementBase {
   /** Bumped whenever the queue is opened or closed: reads of an older session are dropped. */
   #session = 0;
   #queue: Queue | null = null;
-  #db: QueueDB | null = null;
 
   #state: JobState | null = null;
   #search: { by: 'name' | 'id'; text: string } | null = null;
@@ -140,38 +144,25 @@ export class JobtrailInspector extends ElementBase {
     queue.on('error', (err) => this.#showError(`Queue ${name}`, err));
     // Every committed change, from every tab and worker (log lines and data updates included).
     queue.on('global:changed', this.#onChange);
-    let db: QueueDB;
-    try {
-      db = await openQueueDb(queue.dbName, { onLost: (reason) => this.#showError(`Queue ${name}`, new Error(reason)) });
-    } catch (err) {
-      await queue.close();
-      if (session === this.#session) this.#showError(`Opening queue ${name}`, err);
-      return;
-    }
     if (session !== this.#session) {
-      db.close();
       await queue.close();
       return;
     }
     this.#queue = queue;
-    this.#db = db;
     this.#invalidate(0);
   }
 
   async #stop(): Promise<void> {
     const queue = this.#queue;
-    const db = this.#db;
     this.#queue = null;
-    this.#db = null;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    db?.close();
     await queue?.close();
   }
 
   async #listQueues(): Promise<string[]> {
     try {
-      return await listQueueNames(this.queuePrefix);
+      return await listQueues(this.queuePrefix);
     } catch (err) {
       this.#showError('Listing the queues', err);
       return [];
@@ -210,8 +201,7 @@ export class JobtrailInspector extends ElementBase {
 
   async #load(): Promise<void> {
     const queue = this.#queue;
-    const db = this.#db;
-    if (!queue || !db) return;
+    if (!queue) return;
     const session = this.#session;
     this.#loading = true;
     this.#dirty = false;
@@ -220,12 +210,12 @@ export class JobtrailInspector extends ElementBase {
       const [counts, paused, page, record] = await Promise.all([
         queue.getJobCounts(),
         queue.isPaused(),
-        this.#readPage(db),
-        selected === null ? undefined : readJob(db, selected),
+        this.#readPage(queue),
+        selected === null ? null : queue.getJobRecord(selected),
       ]);
       let history = this.#history;
       if (selected !== null && record && (history?.id !== selected || history.seq < record.seq)) {
-        const events = await readHistory(db, selected);
+        const events = await queue.getJobHistory(selected);
         history = { id: selected, seq: events.at(-1)?.seq ?? 0, events, steps: this.#replay(selected, events) };
       }
       if (session !== this.#session) return;
@@ -263,14 +253,14 @@ export class JobtrailInspector extends ElementBase {
     }
   }
 
-  async #readPage(db: QueueDB): Promise<JobPage> {
+  async #readPage(queue: Queue): Promise<JobPage> {
     const search = this.#search;
     if (search?.by === 'id') {
-      const record = await readJob(db, search.text);
+      const record = await queue.getJobRecord(search.text);
       return { records: record && (!this.#state || record.state === this.#state) ? [record] : [], next: null };
     }
     const query = { state: this.#state, namePrefix: search?.by === 'name' ? search.text : null };
-    return readJobPage(db, query, this.#pageStarts[this.#pageIndex] ?? null, PAGE_SIZE);
+    return queue.getJobRecordPage(query, this.#pageStarts[this.#pageIndex] ?? null, PAGE_SIZE);
   }
 
   // ---- Rendering -----------------------------------------------------------------------

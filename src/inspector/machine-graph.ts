@@ -1,7 +1,7 @@
 // The job machine as a graph the inspector can draw, read from the machine definition itself so
 // the picture cannot drift from the code that folds the events.
 import type { AnyStateMachine } from 'xstate';
-import { jobMachine } from '../job-machine.js';
+import { jobMachine } from '../index.js';
 
 /** One arrow: every event that can move a job from `from` to `to`. */
 export interface MachineEdge {

@@ -1,9 +1,6 @@
 // Time travel: a job as it was after each of its events. The steps come from `foldSteps`, the fold
 // the store itself uses, so what the inspector replays is exactly what the projection holds.
-import { foldSteps, jobJson } from '../fold.js';
-import type { StoredJobEvent } from '../job-events.js';
-import type { JobContext } from '../job-machine.js';
-import type { JobJson, JobState } from '../types.js';
+import { foldSteps, jobJson, type JobContext, type JobJson, type JobState, type StoredJobEvent } from '../index.js';
 
 /** The job right after one event of its history. */
 export interface TravelStep {

@@ -2,8 +2,9 @@
 // In browsers each processing instance holds a Web Lock for its whole life: the browser releases it
 // the moment the tab or worker dies, and whoever waits on it learns so at once. Where Web Locks are
 // missing (Node tests, very old browsers), each instance renews a heartbeat record instead.
-import type { QueueSettings } from '../types.js';
+import type { QueueSettings } from '../core/types.js';
 import type { QueueDB } from '../store/open-db.js';
+import { beat, forgetOwner } from '../store/owners.js';
 
 export interface LivenessCheck {
   isAlive: (owner: string, heartbeatExpiresAt: number | undefined) => boolean;
@@ -28,7 +29,7 @@ export class Liveness {
     private readonly db: QueueDB,
     private readonly dbName: string,
     readonly owner: string,
-    private readonly settings: QueueSettings,
+    private readonly settings: Pick<QueueSettings, 'lockDuration' | 'lockRenewTime'>,
     private readonly onOwnerGone: (owner: string) => void,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -96,7 +97,7 @@ export class Liveness {
       clearInterval(this.heartbeat);
       this.heartbeat = null;
       try {
-        await this.db.delete('owners', this.owner);
+        await forgetOwner(this.db, this.owner);
       } catch {
         // the database may be closing; the heartbeat then simply expires
       }
@@ -105,7 +106,7 @@ export class Liveness {
 
   private async beat(): Promise<void> {
     try {
-      await this.db.put('owners', { owner: this.owner, expiresAt: Date.now() + this.settings.lockDuration });
+      await beat(this.db, this.owner, Date.now() + this.settings.lockDuration);
     } catch (err) {
       this.onError(err);
     }

@@ -2,32 +2,42 @@
 // them, and writes their outcomes. Finishing jobs and claiming the next ones share one transaction
 // ("group commit"): at concurrency 1 that is one transaction per job, and at higher concurrency the
 // outcomes that pile up while a transaction runs all go into the next one.
-import { backoffDelay, STOP_RETRYING } from '../backoff.js';
-import type { WireChange } from '../channel/messages.js';
-import { JobtrailError } from '../errors.js';
-import type { Job } from '../job.js';
-import type { JobRecord } from '../projection.js';
-import type { Queue } from '../queue.js';
+import type { QueueChange } from '../core/change.js';
+import { decideFailure, type AttemptOutcome } from '../core/decide.js';
+import { JobtrailError } from '../core/errors.js';
+import type { JobContext } from '../core/machine.js';
+import type { QueueSettings, RateLimiter } from '../core/types.js';
 import { claimJobs, type ClaimResult } from '../store/claim-jobs.js';
 import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js';
 import type { QueueDB } from '../store/open-db.js';
+import type { JobRecord } from '../store/record.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
-import type { ProcessSpec } from './process-args.js';
-import { createProcessor, type Processor } from './processor.js';
+import type { Processor, ProcessorSpec } from './processor.js';
 
-export interface RunnerHost {
+/**
+ * What the runner needs of the queue it works for. `J` is the job object handed to processors
+ * (and to custom backoff strategies); the runner only makes it, through `makeJob`, and passes it on.
+ */
+export interface RunnerHost<J> {
+  /** This instance: the owner of the claims the runner makes. */
+  readonly instanceId: string;
+  readonly dbName: string;
+  readonly settings: Readonly<QueueSettings<J>>;
+  readonly limiter: Readonly<RateLimiter> | null;
   /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
   write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
+  /** The job object for a record this runner claimed under `token`. */
+  makeJob(record: JobRecord, token: string): J;
   emitError(err: unknown): void;
   drained(): void;
 }
 
-interface Handler<Data, Result> {
+interface Handler<J, Result> {
   name: string;
   concurrency: number;
-  processor: Processor<Data, Result>;
+  processor: Processor<J, Result>;
   active: number;
 }
 
@@ -35,6 +45,9 @@ interface Running {
   controller: AbortController;
   /** Settles once the attempt's outcome is committed (or abandoned by a forced close). */
   done: Promise<void>;
+  token: string;
+  /** The job as last committed by this instance: `discard()` during the attempt shows here. */
+  context: JobContext;
 }
 
 interface PendingFinish {
@@ -45,13 +58,11 @@ interface PendingFinish {
 
 /** After a storage failure, wait this long before trying again. */
 const RETRY_AFTER_ERROR_MS = 1000;
-/** A RetryLaterError without its own `retryAfter` gives the job back for this long. */
-const DEFAULT_RETRY_LATER_MS = 1000;
 /** While held offline, look at `navigator.onLine` again this often (see pumpLoop). */
 const OFFLINE_RECHECK_MS = 1000;
 
-export class Runner<Data, Result> {
-  private readonly handlers = new Map<string, Handler<Data, Result>>();
+export class Runner<J, Result> {
+  private readonly handlers = new Map<string, Handler<J, Result>>();
   private readonly running = new Map<string, Running>();
   private pending: PendingFinish[] = [];
   /** The pump loop in progress, if any: one transaction at a time. */
@@ -69,30 +80,30 @@ export class Runner<Data, Result> {
   private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
 
   constructor(
-    private readonly queue: Queue<Data, Result>,
     db: QueueDB,
-    private readonly host: RunnerHost,
+    private readonly host: RunnerHost<J>,
   ) {
-    this.liveness = new Liveness(db, queue.dbName, queue.instanceId, queue.settings, () => void this.sweep(), (err) => host.emitError(err));
+    this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, () => void this.sweep(), (err) => host.emitError(err));
   }
 
-  async register(spec: ProcessSpec<Data, Result>): Promise<void> {
+  async register(spec: ProcessorSpec<J, Result>): Promise<void> {
     if (this.handlers.has(spec.name)) {
       throw new JobtrailError('ERR_REFUSED', `A handler for ${spec.name === '*' ? "'*'" : `job name ${spec.name}`} is already registered on this queue instance`);
     }
-    const processor = createProcessor(spec.handler, spec.concurrency);
-    this.handlers.set(spec.name, { name: spec.name, concurrency: spec.concurrency, processor, active: 0 });
+    this.handlers.set(spec.name, { ...spec, active: 0 });
     this.started ??= this.start();
     await this.started;
     this.wake();
   }
 
   /** A change was committed, here or in another tab. */
-  notice(change: WireChange): void {
+  notice(change: QueueChange): void {
     if (this.closing) return;
+    const running = change.jobId === undefined ? undefined : this.running.get(change.jobId);
+    if (running && change.job?.claim?.token === running.token) running.context = change.job;
     if (change.state === 'delayed') this.checkDue = true;
     if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
-    if (change.type === 'active' && change.owner && change.owner !== this.queue.instanceId) this.liveness.watch(change.owner);
+    if (change.type === 'active' && change.owner && change.owner !== this.host.instanceId) this.liveness.watch(change.owner);
     if (change.type === 'removed' && change.jobId) {
       this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
@@ -125,7 +136,7 @@ export class Runner<Data, Result> {
   private async start(): Promise<void> {
     globalThis.addEventListener?.('online', this.onOnline);
     await this.liveness.start();
-    const interval = this.queue.settings.stalledInterval;
+    const interval = this.host.settings.stalledInterval;
     const sweepAgain = () => {
       this.setTimer('stall', Date.now() + interval, () => void this.sweep().finally(sweepAgain));
     };
@@ -141,7 +152,7 @@ export class Runner<Data, Result> {
 
   /** `settings.holdWhileOffline`: claim nothing while this context is offline; `online` wakes us. */
   private heldOffline(): boolean {
-    return this.queue.settings.holdWhileOffline && typeof navigator !== 'undefined' && navigator.onLine === false;
+    return this.host.settings.holdWhileOffline && typeof navigator !== 'undefined' && navigator.onLine === false;
   }
 
   private readonly onOnline = (): void => this.wake();
@@ -152,7 +163,7 @@ export class Runner<Data, Result> {
     return free;
   }
 
-  private handlerFor(name: string): Handler<Data, Result> | undefined {
+  private handlerFor(name: string): Handler<J, Result> | undefined {
     return this.handlers.get(name) ?? this.handlers.get('*');
   }
 
@@ -218,10 +229,10 @@ export class Runner<Data, Result> {
     const taking = new Map<string, number>();
     let taken = 0;
     return {
-      owner: this.queue.instanceId,
+      owner: this.host.instanceId,
       max: free,
       now,
-      limiter: this.queue.limiter,
+      limiter: this.host.limiter,
       newToken: () => globalThis.crypto.randomUUID(),
       take: (name: string) => {
         if (taken >= free) return false;
@@ -256,55 +267,40 @@ export class Runner<Data, Result> {
 
   private execute(record: JobRecord): void {
     const token = record.job.claim!.token;
-    const job = this.queue._jobFromRecord(record, token);
-    const handler = this.handlerFor(job.name);
+    const jobId = record.id;
+    const job = this.host.makeJob(record, token);
+    const handler = this.handlerFor(record.job.name);
     const controller = new AbortController();
     if (handler) handler.active++;
     let abandoned = false;
     controller.signal.addEventListener('abort', () => {
       abandoned = this.closing;
     });
-    const done = (async () => {
-      let outcome: Finish['outcome'];
+    const running: Running = { controller, done: Promise.resolve(), token, context: record.job };
+    running.done = (async () => {
+      let outcome: AttemptOutcome;
       let error: Error | undefined;
       try {
-        if (!handler) throw new Error(`Missing process handler for job type ${job.name}`);
-        const result = await withTimeout(handler.processor.run(job, controller.signal), job.opts.timeout, controller, job.id);
+        if (!handler) throw new Error(`Missing process handler for job type ${record.job.name}`);
+        const result = await withTimeout(handler.processor.run(job, controller.signal), record.job.opts.timeout, controller, jobId);
         outcome = { type: 'completed', returnvalue: result };
       } catch (err) {
         error = asError(err);
-        outcome = await this.failureOutcome(job, error);
+        outcome = await decideFailure(running.context, error, {
+          strategies: this.host.settings.backoffStrategies,
+          subject: job,
+          onStrategyError: (strategyError) => this.host.emitError(strategyError),
+        });
       }
       if (handler) handler.active--;
       // Only our own entry: after obliterate() ids start again, and a new job may have this id.
-      if (this.running.get(job.id)?.controller === controller) this.running.delete(job.id);
+      if (this.running.get(jobId) === running) this.running.delete(jobId);
       if (abandoned) return;
-      const finished = await this.finish({ jobId: job.id, token, outcome }, error);
+      const finished = await this.finish({ jobId, token, outcome }, error);
       // A job removed while it ran has nowhere to go; any other refusal is worth knowing about.
       if (finished.error && (finished.error as JobtrailError).code !== 'ERR_NOT_FOUND') this.host.emitError(finished.error);
     })();
-    this.running.set(job.id, { controller, done });
-  }
-
-  /** What a thrown error means: give the job back (RetryLaterError), or a failed attempt. */
-  private async failureOutcome(job: Job<Data, Result>, err: Error): Promise<Finish['outcome']> {
-    const { code, retryAfter } = err as Error & { code?: string; retryAfter?: number };
-    if (code === 'ERR_RETRY_LATER') return { type: 'postponed', delay: retryAfter ?? DEFAULT_RETRY_LATER_MS, reason: err.message };
-    let retryDelay = code === 'ERR_UNRECOVERABLE' ? null : await this.retryDelay(job, err);
-    if (retryDelay !== null && typeof retryAfter === 'number') retryDelay = Math.max(retryDelay, retryAfter);
-    return { type: 'failed', failedReason: err.message, stack: err.stack ?? null, retryDelay };
-  }
-
-  /** Milliseconds before the retry, or null when the failure is final. */
-  private async retryDelay(job: Job<Data, Result>, err: Error): Promise<number | null> {
-    if (job._discarded || job.attemptsMade + 1 >= job.opts.attempts) return null;
-    try {
-      const delay = await backoffDelay(job.opts.backoff, job.attemptsMade + 1, err, job, this.queue.settings.backoffStrategies);
-      return delay === STOP_RETRYING ? null : delay;
-    } catch (strategyError) {
-      this.host.emitError(strategyError);
-      return null;
-    }
+    this.running.set(jobId, running);
   }
 
   private finish(finish: Finish, error: Error | undefined): Promise<Finished> {
@@ -321,7 +317,7 @@ export class Runner<Data, Result> {
     try {
       const check = await this.liveness.check();
       const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', (batch) =>
-        stallJobs(batch, { ...check, maxStalledCount: this.queue.settings.maxStalledCount, now: Date.now() }),
+        stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() }),
       );
       for (const owner of liveOwners) this.liveness.watch(owner);
       if (stalled.length > 0) this.wake();

@@ -1,7 +1,7 @@
 // addJobs — reads: meta (the id counter), the stored job of each caller-chosen `jobId`.
 // Appends: one `added` event per new job. A duplicate `jobId` appends nothing and returns the stored job.
-import type { JobRecord } from '../projection.js';
-import type { JobOpts } from '../types.js';
+import type { JobRecord } from './record.js';
+import type { JobOpts } from '../core/types.js';
 import type { WriteBatch } from './write-batch.js';
 
 export interface NewJob {

@@ -2,8 +2,8 @@
 // jobs from their floors. Appends: `promoted` for each due delayed job (in due order), then `active`
 // with a fresh claim token for each job taken. Claims nothing while the queue is paused.
 // Because it runs in one readwrite transaction, two tabs can never take the same job.
-import type { JobRecord } from '../projection.js';
-import type { RateLimiter } from '../types.js';
+import type { JobRecord } from './record.js';
+import type { RateLimiter } from '../core/types.js';
 import type { WriteBatch } from './write-batch.js';
 
 export interface ClaimRequest {

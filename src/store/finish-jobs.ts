@@ -1,21 +1,16 @@
 // finishJobs — reads: each finished job; for keep-N / age options, the oldest finished jobs.
 // Appends: `completed` or `failed` per job. Deletes: the jobs that removeOnComplete / removeOnFail drop.
 // A stale claim or a refused event skips that job alone; the rest of the batch goes on.
-import { JobtrailError } from '../errors.js';
-import type { JobRecord } from '../projection.js';
+import type { AttemptOutcome } from '../core/decide.js';
+import { JobtrailError } from '../core/errors.js';
+import type { JobRecord } from './record.js';
 import { applyKeep } from './remove-jobs.js';
 import type { WriteBatch } from './write-batch.js';
-
-export type Outcome =
-  | { type: 'completed'; returnvalue: unknown }
-  | { type: 'failed'; failedReason: string; stack: string | null; retryDelay: number | null }
-  /** Give the job back without using up an attempt. */
-  | { type: 'postponed'; delay: number; reason: string };
 
 export interface Finish {
   jobId: string;
   token: string;
-  outcome: Outcome;
+  outcome: AttemptOutcome;
   /** The error the handler threw, handed to local `failed` listeners (not stored: the log keeps its message and stack). */
   error?: Error;
 }

@@ -1,8 +1,8 @@
 // obliterate — reads: meta, the active jobs. Deletes: every job and the whole log (store clears,
 // not job by job, so it stays fast for large queues), and resets meta (ids start again at 1; the
 // paused flag and limiter window go). Refuses while jobs are active, unless forced.
-import { JobtrailError } from '../errors.js';
-import type { JobRecord } from '../projection.js';
+import { JobtrailError } from '../core/errors.js';
+import type { JobRecord } from './record.js';
 import { emptyMeta } from './schema.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -22,6 +22,6 @@ export async function obliterate(batch: WriteBatch, queueName: string, force: bo
   Object.assign(meta, emptyMeta(), { seq: meta.seq });
   // Active jobs are announced one by one, so the processors running them abort; everyone else
   // (finished() callers, inspectors) learns from the queue-level notice.
-  for (const record of active) batch.changes.push({ seq: meta.seq, jobId: record.id, type: 'removed', state: 'active', record });
+  for (const record of active) batch.changes.push({ seq: meta.seq, jobId: record.id, type: 'removed', state: 'active', job: record.job });
   batch.changes.push({ seq: meta.seq, type: 'obliterated' });
 }

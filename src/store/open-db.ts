@@ -1,13 +1,9 @@
 // Opening (and creating or upgrading) a queue's database.
 import { openDB, type IDBPDatabase } from 'idb';
-import { storageError } from '../errors.js';
+import { storageError } from '../core/errors.js';
 import { DB_VERSION, type QueueSchema } from './schema.js';
 
 export type QueueDB = IDBPDatabase<QueueSchema>;
-
-export function dbName(prefix: string, queue: string): string {
-  return `${prefix}:${queue}`;
-}
 
 export interface OpenHooks {
   /** Another context wants to upgrade the database, or deleted it: the connection was closed. */

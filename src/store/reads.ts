@@ -1,8 +1,8 @@
 // Read-only queries. Each is one readonly transaction over the projection or the log: no replay.
-import { JobtrailError, storageError } from '../errors.js';
-import type { StoredEvent, StoredJobEvent } from '../job-events.js';
-import type { JobRecord } from '../projection.js';
-import type { JobCounts, JobState } from '../types.js';
+import { JobtrailError, storageError } from '../core/errors.js';
+import type { StoredEvent, StoredJobEvent } from '../core/events.js';
+import type { JobRecord } from './record.js';
+import type { JobCounts, JobState } from '../core/types.js';
 import type { QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
 

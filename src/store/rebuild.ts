@@ -1,10 +1,10 @@
 // rebuildProjections — reads: the whole log, page by page. Writes: every job's projection folded
 // afresh from its events, and meta's counts, floors and paused flag. Deletes projections of jobs
 // that have no events. One transaction: readers see the old projections or the new ones.
-import { JobtrailError } from '../errors.js';
-import type { StoredEvent } from '../job-events.js';
-import { project, type JobRecord } from '../projection.js';
-import { JOB_STATES } from '../types.js';
+import { JobtrailError } from '../core/errors.js';
+import type { StoredEvent } from '../core/events.js';
+import { project, type JobRecord } from './record.js';
+import { JOB_STATES } from '../core/types.js';
 import type { QueueDB } from './open-db.js';
 import { write } from './write-batch.js';
 

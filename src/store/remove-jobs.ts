@@ -1,7 +1,7 @@
 // Deleting jobs. A deleted job takes its whole history with it: projection and events go together.
-import { JobtrailError } from '../errors.js';
-import type { JobRecord } from '../projection.js';
-import type { JobState, KeepJobs } from '../types.js';
+import { JobtrailError } from '../core/errors.js';
+import type { JobRecord } from './record.js';
+import type { JobState, KeepJobs } from '../core/types.js';
 import type { WriteBatch } from './write-batch.js';
 
 /**

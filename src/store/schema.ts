@@ -1,9 +1,10 @@
 // The IndexedDB layout: one database per queue, named `${prefix}:${queue}`. Type-only apart from
 // the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
 import type { DBSchema } from 'idb';
-import type { StoredEvent } from '../job-events.js';
-import type { JobRecord, Rank } from '../projection.js';
-import type { JobCounts, JobState } from '../types.js';
+import type { StoredEvent } from '../core/events.js';
+import type { Rank } from '../core/rank.js';
+import type { JobRecord } from './record.js';
+import type { JobCounts, JobState } from '../core/types.js';
 
 export const DB_VERSION = 1;
 export const META_KEY = 'queue';

@@ -2,7 +2,7 @@
 // job whose owner is gone and that was claimed before `claimedBefore` (a claim made after the
 // liveness check began may belong to an owner the check did not see yet). Deletes: a job that
 // thereby failed for good, as its `removeOnFail` says.
-import type { JobRecord } from '../projection.js';
+import type { JobRecord } from './record.js';
 import { applyKeep } from './remove-jobs.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -46,14 +46,4 @@ export async function stallJobs(batch: WriteBatch, check: StallCheck): Promise<S
     if (next.state === 'failed') await applyKeep(batch, next, next.job.opts.removeOnFail, check.now);
   }
   return { stalled, liveOwners };
-}
-
-/** heartbeat — writes: this owner's heartbeat record (no event: liveness is not part of any job). */
-export function heartbeat(batch: WriteBatch, owner: string, expiresAt: number): void {
-  void batch.tx.objectStore('owners').put({ owner, expiresAt }).catch(() => {});
-}
-
-/** forgetOwner — deletes: this owner's heartbeat record, when the instance closes cleanly. */
-export function forgetOwner(batch: WriteBatch, owner: string): void {
-  void batch.tx.objectStore('owners').delete(owner).catch(() => {});
 }

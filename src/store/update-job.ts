@@ -1,9 +1,9 @@
 // updateJob — reads: the job. Appends: one event (progress, log, updated, discarded, promoted,
 // retried). Refuses what the job machine refuses in the job's state (e.g. promoting a job that is
 // not delayed), and a missing job.
-import { JobtrailError } from '../errors.js';
-import type { JobEvent } from '../job-events.js';
-import type { JobRecord } from '../projection.js';
+import { JobtrailError } from '../core/errors.js';
+import type { JobEvent } from '../core/events.js';
+import type { JobRecord } from './record.js';
 import type { WriteBatch } from './write-batch.js';
 
 export type JobUpdate = Exclude<JobEvent, { type: 'added' | 'active' | 'completed' | 'failed' | 'postponed' | 'stalled' }>;

@@ -2,35 +2,21 @@
 // `write()`: the meta record is read once, each event is folded into its job's projection before
 // anything is written (a refused event writes nothing), and event + projection go in together.
 import type { IDBPTransaction } from 'idb';
-import { JobtrailError, storageError } from '../errors.js';
-import type { JobEvent, QueueEvent } from '../job-events.js';
-import { compareRank, project, type JobRecord, type Rank } from '../projection.js';
-import type { JobState } from '../types.js';
+import type { QueueChange } from '../core/change.js';
+import { JobtrailError, storageError } from '../core/errors.js';
+import type { JobEvent, QueueEvent } from '../core/events.js';
+import { compareRank, type Rank } from '../core/rank.js';
+import type { JobState } from '../core/types.js';
+import { project, type JobRecord } from './record.js';
 import type { QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema } from './schema.js';
 
 type WriteStores = ('meta' | 'jobs' | 'events' | 'owners')[];
 export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
 
-/** What a committed transaction changed, for listeners in this tab and notices to the others. */
-export interface Change {
-  seq: number;
-  /** The job, or undefined for a change of the queue itself (pause, resume). */
-  jobId?: string;
-  /** The event type; `removed` when the job and its events were deleted; `obliterated` when all were. */
-  type: JobEvent['type'] | QueueEvent['type'] | 'removed' | 'obliterated';
-  /** The job's state after the change (before it, for `removed`). */
-  state?: JobState;
-  /** For `active`: the queue instance holding the claim. */
-  owner?: string;
-  /** The job after the change (before it, for `removed`). Local only: never sent to other tabs. */
-  record?: JobRecord;
-  /** For `failed`: the error the handler threw. Local only. */
-  error?: Error;
-}
-
 export class WriteBatch {
-  readonly changes: Change[] = [];
+  /** What this transaction changes, for listeners in this tab and notices to the others. */
+  readonly changes: QueueChange[] = [];
 
   private constructor(
     readonly tx: WriteTx,
@@ -82,8 +68,11 @@ export class WriteBatch {
       this.meta.counts[next.state]++;
       this.lowerFloor(next.state, next.rank);
     }
-    const change: Change = { seq, jobId, type: event.type, state: next.state, record: next };
+    const change: QueueChange = { seq, jobId, type: event.type, state: next.state, job: next.job };
     if (event.type === 'active') change.owner = event.payload.owner;
+    else if (event.type === 'progress') change.progress = next.job.progress;
+    else if (event.type === 'completed') change.returnvalue = next.job.returnvalue;
+    if ((event.type === 'failed' || event.type === 'stalled') && next.job.failedReason) change.failedReason = next.job.failedReason;
     this.changes.push(change);
     return next;
   }
@@ -102,7 +91,7 @@ export class WriteBatch {
     quiet(this.tx.objectStore('jobs').delete(record.id));
     this.#early.delete(record.id);
     this.meta.counts[record.state]--;
-    this.changes.push({ seq: this.meta.seq, jobId: record.id, type: 'removed', state: record.state, record });
+    this.changes.push({ seq: this.meta.seq, jobId: record.id, type: 'removed', state: record.state, job: record.job });
   }
 
   /**
@@ -159,7 +148,7 @@ export async function write<T>(
   doing: string,
   body: (batch: WriteBatch) => Promise<T> | T,
   prefetch: readonly string[] = [],
-): Promise<{ result: T; changes: Change[] }> {
+): Promise<{ result: T; changes: QueueChange[] }> {
   let batch: WriteBatch | undefined;
   try {
     batch = await WriteBatch.begin(db, prefetch);

@@ -2,9 +2,9 @@
 import { openDB } from 'idb';
 import { expect } from 'vitest';
 import { Queue, foldJob, type JobEvent, type QueueOptions, type StoredEvent } from '../../src/index.js';
-import { compareRank } from '../../src/projection.js';
-import type { JobRecord } from '../../src/projection.js';
-import { JOB_STATES } from '../../src/types.js';
+import { compareRank } from '../../src/core/rank.js';
+import type { JobRecord } from '../../src/store/record.js';
+import { JOB_STATES } from '../../src/core/types.js';
 
 export const openedQueues: Queue[] = [];
 

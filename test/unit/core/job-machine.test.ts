@@ -1,11 +1,11 @@
 // The job machine, driven through the pure fold (startJob / applyEvent): given events, then this
 // state and context, or this refusal. No IndexedDB here.
 import { describe, expect, it } from 'vitest';
-import { JobtrailError } from '../../../src/errors.js';
-import { applyEvent, foldJob, startJob, type FoldedJob } from '../../../src/fold.js';
-import type { JobAdded, JobEvent } from '../../../src/job-events.js';
-import { project } from '../../../src/projection.js';
-import type { JobOpts, JobState } from '../../../src/types.js';
+import { JobtrailError } from '../../../src/core/errors.js';
+import { applyEvent, foldJob, startJob, type FoldedJob } from '../../../src/core/fold.js';
+import type { JobAdded, JobEvent } from '../../../src/core/events.js';
+import { project } from '../../../src/store/record.js';
+import type { JobOpts, JobState } from '../../../src/core/types.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -2,8 +2,8 @@
 // code under test), and drive jobs to a finished state with a second, short-lived queue instance.
 import { openDB } from 'idb';
 import type { Job, Queue, StoredEvent } from '../../../src/index.js';
-import type { ProcessFunction } from '../../../src/processing/process-args.js';
-import type { JobRecord } from '../../../src/projection.js';
+import type { ProcessFunction } from '../../../src/api/process-args.js';
+import type { JobRecord } from '../../../src/store/record.js';
 import type { MetaRecord } from '../../../src/store/schema.js';
 import { makeQueue } from '../helpers.js';
 

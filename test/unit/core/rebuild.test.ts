@@ -3,7 +3,7 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { Queue } from '../../../src/index.js';
-import type { JobRecord } from '../../../src/projection.js';
+import type { JobRecord } from '../../../src/store/record.js';
 import type { MetaRecord } from '../../../src/store/schema.js';
 import { makeQueue } from '../helpers.js';
 import { runJobs, stored } from './probe.js';

@@ -6,7 +6,7 @@ import { claimJobs } from '../../../src/store/claim-jobs.js';
 import { finishJobs } from '../../../src/store/finish-jobs.js';
 import { openQueueDb, type QueueDB } from '../../../src/store/open-db.js';
 import { write } from '../../../src/store/write-batch.js';
-import type { Queue } from '../../../src/queue.js';
+import type { Queue } from '../../../src/api/queue.js';
 import { makeQueue } from '../helpers.js';
 import { eventCount, stored } from './probe.js';
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { listQueueNames, prefixEnd, readJobPage, type JobQuery, type PageStart } from '../../../src/inspector/job-list.js';
+import { listQueueNames } from '../../../src/store/db-name.js';
+import { prefixEnd, readJobPage, type JobQuery, type PageStart } from '../../../src/store/job-page.js';
 import { openQueueDb, type QueueDB } from '../../../src/store/open-db.js';
-import type { Queue } from '../../../src/queue.js';
+import type { Queue } from '../../../src/api/queue.js';
 import { makeQueue } from '../helpers.js';
 
 const dbs: QueueDB[] = [];

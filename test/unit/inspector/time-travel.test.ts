@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldJob } from '../../../src/fold.js';
+import { foldJob } from '../../../src/core/fold.js';
 import { travelSteps } from '../../../src/inspector/time-travel.js';
 import { makeQueue } from '../helpers.js';
 

@@ -2,7 +2,7 @@
 // counting events, and reading the raw log the way a second tab would see it.
 import { openDB } from 'idb';
 import { foldSteps, type Queue, type StoredEvent, type StoredJobEvent } from '../../../src/index.js';
-import type { JobState } from '../../../src/types.js';
+import type { JobState } from '../../../src/core/types.js';
 
 export { deferred, type Deferred } from '../helpers.js';
 

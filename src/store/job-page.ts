@@ -1,10 +1,11 @@
-// The inspector's reads: a page of jobs through one index, and the queues of the origin. Each page
-// walks a cursor from where the previous page stopped (key-set paging), so a page costs the same
-// with 100 jobs stored as with 100,000: nothing ever loads every job or skips over them.
-import type { JobRecord } from '../projection.js';
-import { JobtrailError, storageError } from '../errors.js';
-import type { QueueDB } from '../store/open-db.js';
-import type { JobState } from '../types.js';
+// readJobPage — one readonly transaction: a page of jobs through one index. Each page walks a
+// cursor from where the previous page stopped (key-set paging), so a page costs the same with 100
+// jobs stored as with 100,000: nothing ever loads every job or skips over them. For tools (the
+// inspector) that list jobs by creation, state or name.
+import { JobtrailError, storageError } from '../core/errors.js';
+import type { JobState } from '../core/types.js';
+import type { QueueDB } from './open-db.js';
+import type { JobRecord } from './record.js';
 
 /** Which jobs to list. Without a state or a name: every job. */
 export interface JobQuery {
@@ -85,18 +86,4 @@ export function prefixEnd(prefix: string): string | null {
     if (code < 0xffff) return prefix.slice(0, i) + String.fromCharCode(code + 1);
   }
   return null;
-}
-
-/**
- * The names of the queues stored in this origin under `prefix` (databases named `${prefix}:${name}`),
- * sorted. Empty where `indexedDB.databases()` is missing.
- */
-export async function listQueueNames(prefix: string, factory: IDBFactory = indexedDB): Promise<string[]> {
-  if (typeof factory.databases !== 'function') return [];
-  const head = `${prefix}:`;
-  const names = (await factory.databases())
-    .map((db) => db.name)
-    .filter((name): name is string => typeof name === 'string' && name.startsWith(head) && name.length > head.length)
-    .map((name) => name.slice(head.length));
-  return [...new Set(names)].sort();
 }

@@ -1,5 +1,6 @@
-// Public types of jobtrail. Runtime code lives elsewhere; this file only describes shapes.
-import type { Job } from './job.js';
+// The job's public shapes: states, options and settings. Type-only apart from the list of states.
+// Nothing here knows the Job class: what a custom backoff strategy receives is a type parameter,
+// which the api layer fills in with its Job.
 
 /** The five states a job can be in. `stalled` is an event, not a state; paused is a queue flag. */
 export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -58,31 +59,14 @@ export interface JobOpts extends Omit<JobOptions, 'backoff'> {
   backoff?: BackoffOptions;
 }
 
-/** `job.toJSON()`: exactly Bull's keys, in Bull's order. */
-export interface JobJson<Data = unknown, Result = unknown> {
-  id: string;
-  name: string;
-  data: Data;
-  opts: JobOpts;
-  progress: JobProgress;
-  delay: number;
-  timestamp: number;
-  attemptsMade: number;
-  failedReason: string | null;
-  stacktrace: string[] | null;
-  returnvalue: Result | null;
-  finishedOn: number | null;
-  processedOn: number | null;
-}
-
 /**
  * A custom backoff: milliseconds to wait before the next attempt, `0` to retry now,
  * `-1` to stop retrying (the job fails now).
  */
-export type BackoffStrategy = (attemptsMade: number, err: Error, job: Job<any, any>) => number | Promise<number>;
+export type BackoffStrategy<J = unknown> = (attemptsMade: number, err: Error, job: J) => number | Promise<number>;
 
-/** Tuning for processing; defaults follow Bull. */
-export interface QueueSettings {
+/** Tuning for processing; defaults follow Bull. `J` is the job a backoff strategy receives. */
+export interface QueueSettings<J = unknown> {
   /** Milliseconds a processor's heartbeat stays valid where Web Locks are missing. Default 30000. */
   lockDuration: number;
   /** Milliseconds between heartbeats. Default `lockDuration / 2`. */
@@ -92,7 +76,7 @@ export interface QueueSettings {
   /** How many times a job may stall before it fails. Default 1. */
   maxStalledCount: number;
   /** Custom backoff strategies, by the name used in `backoff.type`. */
-  backoffStrategies: Record<string, BackoffStrategy>;
+  backoffStrategies: Record<string, BackoffStrategy<J>>;
   /**
    * Claim no jobs while this context is offline (`navigator.onLine` false), so attempts are not
    * burnt on a network that is not there; claiming resumes on the `online` event. Default false.
@@ -107,12 +91,12 @@ export interface RateLimiter {
   duration: number;
 }
 
-export interface QueueOptions {
+export interface QueueOptions<J = unknown> {
   /** Namespace of the IndexedDB database (`${prefix}:${name}`). Default `'jobtrail'`. */
   prefix?: string;
   /** Options merged under every job's own options. */
   defaultJobOptions?: JobOptions;
-  settings?: Partial<QueueSettings>;
+  settings?: Partial<QueueSettings<J>>;
   limiter?: RateLimiter;
 }
 

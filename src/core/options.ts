@@ -1,6 +1,6 @@
 // Validation and normalisation of every option jobtrail accepts. One place, so the rules cannot drift.
 import { InvalidOptionError } from './errors.js';
-import type { JobOptions, JobOpts, QueueSettings, RateLimiter } from './types.js';
+import { JOB_STATES, type JobOptions, type JobOpts, type JobState, type QueueSettings, type RateLimiter } from './types.js';
 
 export const MAX_PRIORITY = 2 ** 31 - 1;
 
@@ -9,15 +9,15 @@ const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit',
 ]);
 
-export interface ResolvedQueueOptions {
+export interface ResolvedQueueOptions<J = unknown> {
   prefix: string;
   defaultJobOptions: JobOptions;
-  settings: QueueSettings;
+  settings: QueueSettings<J>;
   limiter: RateLimiter | null;
 }
 
 /** Validate `new Queue(name, options)` and fill in the defaults. */
-export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQueueOptions {
+export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown): ResolvedQueueOptions<J> {
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError(`Queue name must be a non-empty string, got ${describe(name)}`);
   }
@@ -47,9 +47,9 @@ export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQu
   if (typeof holdWhileOffline !== 'boolean') {
     throw new InvalidOptionError(`Invalid queue option settings.holdWhileOffline: expected a boolean, got ${describe(holdWhileOffline)}`);
   }
-  const settings: QueueSettings = {
+  const settings: QueueSettings<J> = {
     lockDuration, lockRenewTime, stalledInterval, maxStalledCount, holdWhileOffline,
-    backoffStrategies: backoffStrategies as QueueSettings['backoffStrategies'],
+    backoffStrategies: backoffStrategies as QueueSettings<J>['backoffStrategies'],
   };
   let limiter: RateLimiter | null = null;
   if (opts.limiter !== undefined) {
@@ -67,7 +67,7 @@ export function resolveQueueOptions(name: unknown, options: unknown): ResolvedQu
 }
 
 /** Validate one job's options, merge them over the queue's defaults and fill in Bull's defaults. */
-export function resolveJobOptions(options: unknown, queue: ResolvedQueueOptions): JobOpts {
+export function resolveJobOptions<J>(options: unknown, queue: ResolvedQueueOptions<J>): JobOpts {
   const own = options === undefined ? {} : checkJobOptions(options, queue.settings, '');
   const merged: JobOptions = { ...queue.defaultJobOptions, ...own };
   const { backoff, ...rest } = merged;
@@ -76,7 +76,7 @@ export function resolveJobOptions(options: unknown, queue: ResolvedQueueOptions)
   return opts;
 }
 
-function checkJobOptions(options: unknown, settings: QueueSettings, path: string): JobOptions {
+function checkJobOptions(options: unknown, settings: { backoffStrategies: object }, path: string): JobOptions {
   const o = plainObject(options, 'Job options');
   for (const key of Object.keys(o)) {
     if (!JOB_OPTION_KEYS.has(key as keyof JobOptions)) {
@@ -104,7 +104,7 @@ function checkJobOptions(options: unknown, settings: QueueSettings, path: string
   return o as JobOptions;
 }
 
-function checkBackoff(value: unknown, settings: QueueSettings, name: string): void {
+function checkBackoff(value: unknown, settings: { backoffStrategies: object }, name: string): void {
   if (typeof value === 'number') return nonNegativeNumber(value, name);
   const b = plainObject(value, `Job option ${name}`);
   onlyKeys(b, ['type', 'delay', 'jitter'], `job option ${name}.`);
@@ -197,4 +197,13 @@ export function describe(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/** A job state argument (`wait` is Bull's alias of `waiting`), checked. */
+export function checkState(status: unknown, caller: string): JobState {
+  const state = status === 'wait' ? 'waiting' : status;
+  if (!JOB_STATES.includes(state as JobState)) {
+    throw new InvalidOptionError(`${caller}: unknown job state ${describe(status)} (expected one of ${JOB_STATES.join(', ')})`);
+  }
+  return state as JobState;
 }

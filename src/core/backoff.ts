@@ -1,5 +1,4 @@
-// How long to wait before a retry. One function, used by every processor.
-import type { Job } from './job.js';
+// How long to wait before a retry: the backoff math, one function. `decide.ts` calls it.
 import type { BackoffOptions, BackoffStrategy } from './types.js';
 
 /** What a strategy returns to say "stop retrying: fail the job now". */
@@ -12,12 +11,12 @@ export const STOP_RETRYING = -1;
  * - `jitter` in [0, 1] picks uniformly in `[(1 - jitter)·wait, wait]`;
  * - a custom strategy's answer (it may be async); anything but a finite number >= -1 stops retrying.
  */
-export async function backoffDelay(
+export async function backoffDelay<J>(
   backoff: BackoffOptions | undefined,
   attemptsMade: number,
   err: Error,
-  job: Job,
-  strategies: Record<string, BackoffStrategy>,
+  job: J,
+  strategies: Record<string, BackoffStrategy<J>>,
   random: () => number = Math.random,
 ): Promise<number> {
   if (!backoff) return 0;

@@ -1,8 +1,9 @@
 // The job lifecycle as an xstate v5 machine. Its context is the job's snapshot; folding a job's
 // events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
 import { assign, setup } from 'xstate';
-import type { JobAdded, JobEvent, JobFailed, JobPostponed, JobStalled } from './job-events.js';
-import type { JobJson } from './types.js';
+import { failsFinally } from './decide.js';
+import type { JobAdded, JobEvent, JobFailed, JobPostponed, JobStalled } from './events.js';
+import type { JobJson } from './job-json.js';
 
 /** The machine's context: the job as Bull shows it, plus what the lifecycle needs to decide. */
 export interface JobContext extends JobJson {
@@ -28,12 +29,6 @@ const STALLED_REASON = 'job stalled more than allowable limit';
 const ownsClaim = (context: JobContext, event: { payload: { token: string } }) =>
   context.claim !== null && context.claim.token === event.payload.token;
 
-const failsFinally = (context: JobContext, event: JobFailed) =>
-  event.payload.retryDelay === null ||
-  event.payload.retryDelay < 0 ||
-  context.discarded ||
-  context.attemptsMade + 1 >= context.opts.attempts;
-
 const afterFailure = ({ context, event }: { context: JobContext; event: JobEvent }) => {
   const e = event as JobFailed;
   const trace = e.payload.stack ?? `Error: ${e.payload.failedReason}`;
@@ -57,7 +52,7 @@ export const jobMachine = setup({
   guards: {
     isDelayed: ({ context }) => context.dueAt !== null,
     ownsClaim: ({ context, event }) => ownsClaim(context, event as JobFailed),
-    failsFinally: ({ context, event }) => ownsClaim(context, event as JobFailed) && failsFinally(context, event as JobFailed),
+    failsFinally: ({ context, event }) => ownsClaim(context, event as JobFailed) && failsFinally(context, (event as JobFailed).payload.retryDelay),
     retriesLater: ({ context, event }) => ownsClaim(context, event as JobFailed) && ((event as JobFailed).payload.retryDelay ?? 0) > 0,
     postponesLater: ({ context, event }) => ownsClaim(context, event as JobPostponed) && (event as JobPostponed).payload.delay > 0,
     stallsTooOften: ({ context, event }) =>

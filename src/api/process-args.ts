@@ -1,13 +1,14 @@
-// The four shapes of `queue.process(...)`, checked and turned into one spec.
-import { InvalidOptionError } from '../errors.js';
-import type { Job } from '../job.js';
-import { describe } from '../options.js';
+// The four shapes of `queue.process(...)`, checked and turned into the processor the runner takes.
+import { InvalidOptionError } from '../core/errors.js';
+import { describe } from '../core/options.js';
+import type { Processor, ProcessorSpec } from '../processing/processor.js';
+import { WorkerPool, type WorkerSource } from '../workers/pool.js';
+import type { Job } from './job.js';
+
+export type { WorkerSource };
 
 /** A processor that runs in the calling thread. */
 export type ProcessFunction<Data, Result> = (job: Job<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
-
-/** A processor in a module Web Worker: its script's URL, or a factory the bundler can see. */
-export type WorkerSource = URL | string | { worker: () => Worker };
 
 export type ProcessHandler<Data, Result> = ProcessFunction<Data, Result> | WorkerSource;
 
@@ -37,4 +38,13 @@ export function parseProcessArgs<Data, Result>(args: unknown[]): ProcessSpec<Dat
     throw new InvalidOptionError(`process(): the handler must be a function, a worker script URL or { worker: () => Worker }, got ${describe(handler)}`);
   }
   return { name, concurrency, handler: handler as ProcessHandler<Data, Result> };
+}
+
+/** The processor for a handler: the function itself, or a pool of up to `concurrency` workers. */
+export function createProcessor<Data, Result>({ name, concurrency, handler }: ProcessSpec<Data, Result>): ProcessorSpec<Job<Data, Result>, Result> {
+  const processor: Processor<Job<Data, Result>, Result> =
+    typeof handler === 'function'
+      ? { run: async (job, signal) => handler(job, signal), close: async () => {} }
+      : new WorkerPool<Result>(handler, concurrency);
+  return { name, concurrency, processor };
 }

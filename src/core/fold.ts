@@ -2,9 +2,9 @@
 // The store uses it to check and apply one event; rebuild and time travel fold whole histories.
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { JobtrailError } from './errors.js';
-import type { JobAdded, JobEvent } from './job-events.js';
-import { jobMachine, type JobContext } from './job-machine.js';
-import type { JobJson, JobState } from './types.js';
+import type { JobAdded, JobEvent } from './events.js';
+import { jobMachine, type JobContext } from './machine.js';
+import type { JobState } from './types.js';
 
 export type JobSnapshot = SnapshotFrom<typeof jobMachine>;
 
@@ -54,25 +54,6 @@ export function foldSteps(id: string, events: readonly JobEvent[]): FoldedJob[] 
     steps.push(k === 0 ? startJob(id, event as JobAdded) : applyEvent(steps[k - 1]!, event));
   });
   return steps;
-}
-
-/** The Bull-shaped JSON of a job context: exactly these keys, in this order. */
-export function jobJson<Data, Result>(job: JobContext): JobJson<Data, Result> {
-  return {
-    id: job.id,
-    name: job.name,
-    data: job.data as Data,
-    opts: job.opts,
-    progress: job.progress,
-    delay: job.delay,
-    timestamp: job.timestamp,
-    attemptsMade: job.attemptsMade,
-    failedReason: job.failedReason,
-    stacktrace: job.stacktrace,
-    returnvalue: job.returnvalue as Result | null,
-    finishedOn: job.finishedOn,
-    processedOn: job.processedOn,
-  };
 }
 
 function toFolded(snapshot: JobSnapshot): FoldedJob {

@@ -1,6 +1,7 @@
 // The events a Queue emits, typed so `queue.on('completed', (job, result) => ...)` infers its arguments.
+import type { QueueChange } from '../core/change.js';
+import type { JobProgress, JobState } from '../core/types.js';
 import type { Job } from './job.js';
-import type { JobProgress, JobState } from './types.js';
 
 /**
  * Local events concern work done by this Queue instance; `global:` events report changes made by
@@ -39,16 +40,9 @@ export interface QueueEventMap<Data = any, Result = any> {
   /**
    * Every committed change, from any instance: the job (none for queue-wide changes), the event
    * type (`removed` and `obliterated` for deletions), the state after it and the log's seq.
-   * For tools that mirror the queue, such as the inspector.
+   * For tools that mirror the queue, such as the inspector. Never carries the job's context.
    */
   'global:changed': (change: QueueChange) => void;
-}
-
-export interface QueueChange {
-  seq: number;
-  jobId?: string;
-  type: string;
-  state?: JobState;
 }
 
 export type QueueEventName = keyof QueueEventMap;

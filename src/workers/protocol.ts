@@ -1,12 +1,15 @@
-// The wire between a queue and its processor workers. Type-only: what crosses the boundary, in one
-// place. Everything here is structured-cloned (job data keeps its Blobs and ArrayBuffers) and
-// errors travel as plain `ErrorData`, never as Error objects (comlink would drop `code` and the rest).
+// The wire between a queue and its processor workers: what crosses the boundary, in one place,
+// and its version. The queue end is pool.ts, the worker end expose.ts. Everything here is
+// structured-cloned (job data keeps its Blobs and ArrayBuffers) and errors travel as plain
+// `ErrorData`, never as Error objects (comlink would drop `code` and the rest).
 import type { Remote } from 'comlink';
-import type { ErrorData } from '../errors.js';
-import type { JobJson, JobProgress } from '../types.js';
+import type { ErrorData } from '../core/errors.js';
+import type { JobJson } from '../core/job-json.js';
+import type { JobProgress } from '../core/types.js';
 
 /** Bump when the messages below change: a worker built against another version is refused. */
-export type WorkerProtocolVersion = 1;
+export const WORKER_PROTOCOL = 1;
+export type WorkerProtocolVersion = typeof WORKER_PROTOCOL;
 
 /**
  * Posted once by `exposeProcessor` (outside comlink) when the worker is ready to take attempts.
@@ -19,12 +22,12 @@ export interface WorkerReady {
 }
 
 /** How a call ends, errors included: rejections do not cross comlink with their fields intact. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 /** What the worker exposes (`comlink.expose`), one attempt per worker at a time. */
 export interface WorkerApi {
   /** Run one attempt. `host` is the queue side of this attempt; the worker releases it when done. */
-  run(job: JobJson, host: Remote<AttemptHost>): Promise<Outcome<unknown>>;
+  run(job: JobJson, host: Remote<AttemptHost>): Promise<CallResult<unknown>>;
   /** The queue is about to terminate the worker: abort the running attempt's signal. */
   abort(reason: ErrorData): void;
 }
@@ -34,7 +37,7 @@ export interface WorkerApi {
  * applied by the queue's own Job (`updateProgress`, `log`), so it becomes an event in the log.
  */
 export interface AttemptHost {
-  progress(value: JobProgress): Promise<Outcome<void>>;
+  progress(value: JobProgress): Promise<CallResult<void>>;
   /** Resolves with the number of log lines the job has. */
-  log(line: string): Promise<Outcome<number>>;
+  log(line: string): Promise<CallResult<number>>;
 }

@@ -2,7 +2,7 @@
 // 5xx, 408, 425 and 429 are worth retrying (after Retry-After, if the server sent one); other 4xx
 // will not get better, so they fail the job now; a network error while offline does not use up
 // an attempt at all.
-import { JobtrailError, RetryLaterError, UnrecoverableError } from './errors.js';
+import { JobtrailError, RetryLaterError, UnrecoverableError } from '../core/errors.js';
 
 /** An HTTP response that failed the attempt. `retryAfter` is in ms. */
 export class HttpError extends JobtrailError {

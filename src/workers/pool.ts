@@ -10,15 +10,27 @@
 // that loads but never calls `exposeProcessor` cannot be told from a slow one: only the job's
 // `timeout` ends that wait.)
 import { proxy, wrap, type Remote } from 'comlink';
-import { fromErrorData, JobtrailError, toErrorData, type ErrorData } from '../errors.js';
-import type { Job } from '../job.js';
-import type { WorkerSource } from './process-args.js';
-import type { Processor } from './processor.js';
-import type { AttemptHost, Outcome, WorkerApi, WorkerProtocolVersion, WorkerReady } from './worker-protocol.js';
+import { fromErrorData, JobtrailError, toErrorData, type ErrorData } from '../core/errors.js';
+import type { JobJson } from '../core/job-json.js';
+import type { JobProgress } from '../core/types.js';
+import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
 
-const PROTOCOL: WorkerProtocolVersion = 1;
+/** A processor in a module Web Worker: its script's URL, or a factory the bundler can see. */
+export type WorkerSource = URL | string | { worker: () => Worker };
 
-export class WorkerProcessor<Data, Result> implements Processor<Data, Result> {
+/** What the pool needs of the job it runs: its JSON to send, and the calls the worker reports through. */
+export interface PoolJob {
+  readonly id: string;
+  toJSON(): JobJson;
+  updateProgress(progress: JobProgress): Promise<void>;
+  log(line: string): Promise<number>;
+}
+
+/**
+ * The queue end of the wire: runs attempts in up to `concurrency` workers. Shaped as the
+ * processing layer's `Processor`, so the runner cannot tell it from an in-thread function.
+ */
+export class WorkerPool<Result> {
   private readonly workers = new Set<ProcessorWorker>();
   private readonly idle: ProcessorWorker[] = [];
   /** Attempts waiting for a worker (only when a caller runs more attempts than the concurrency). */
@@ -30,7 +42,7 @@ export class WorkerProcessor<Data, Result> implements Processor<Data, Result> {
     readonly concurrency: number,
   ) {}
 
-  async run(job: Job<Data, Result>, signal: AbortSignal): Promise<Result> {
+  async run(job: PoolJob, signal: AbortSignal): Promise<Result> {
     const worker = await this.acquire(signal);
     try {
       return (await worker.run(job, signal)) as Result;
@@ -141,8 +153,8 @@ class ProcessorWorker {
         const data = event.data as Partial<WorkerReady> | null;
         if (data?.jobtrail !== 'worker-ready') return;
         worker.removeEventListener('message', onMessage);
-        if (data.protocol === PROTOCOL) resolve();
-        else this.kill(new JobtrailError('ERR_WORKER', `The worker processor ${label} speaks protocol ${String(data.protocol)}, this queue speaks ${PROTOCOL}: rebuild it with the same jobtrail version`));
+        if (data.protocol === WORKER_PROTOCOL) resolve();
+        else this.kill(new JobtrailError('ERR_WORKER', `The worker processor ${label} speaks protocol ${String(data.protocol)}, this queue speaks ${WORKER_PROTOCOL}: rebuild it with the same jobtrail version`));
       };
       worker.addEventListener('message', onMessage);
     });
@@ -157,7 +169,7 @@ class ProcessorWorker {
     this.remote = wrap<WorkerApi>(worker);
   }
 
-  async run(job: Job, signal: AbortSignal): Promise<unknown> {
+  async run(job: PoolJob, signal: AbortSignal): Promise<unknown> {
     if (signal.aborted) throw abortReason(signal);
     const onAbort = () => {
       const reason = abortReason(signal);
@@ -167,7 +179,7 @@ class ProcessorWorker {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     let ended = false;
-    const apply = async <T>(update: () => Promise<T>): Promise<Outcome<T>> => {
+    const apply = async <T>(update: () => Promise<T>): Promise<CallResult<T>> => {
       if (ended) return { ok: false, error: toErrorData(new JobtrailError('ERR_REFUSED', `Job ${job.id}'s attempt is over: its progress and logs can no longer change`)) };
       try {
         return { ok: true, value: await update() };
@@ -181,7 +193,7 @@ class ProcessorWorker {
     };
     try {
       await Promise.race([this.ready, this.death]);
-      let outcome: Outcome<unknown>;
+      let outcome: CallResult<unknown>;
       try {
         // The worker releases the host proxy when the attempt ends (see `exposeProcessor`).
         outcome = await Promise.race([this.remote.run(job.toJSON(), proxy(host) as unknown as Remote<AttemptHost>), this.death]);

@@ -1,37 +1,34 @@
 // The Queue: Bull's API over the store. Every change is one storage command in one transaction;
-// after it commits, `#publish` tells this instance's listeners, its processors and the other tabs.
-import { NoticeChannel } from './channel/notice-channel.js';
-import type { Notice, WireChange } from './channel/messages.js';
+// after it commits, `#publish` tells this instance's listeners, its runner, its `finished()`
+// callers and the other tabs. Jobs reach the queue through a JobHost, never through the class.
+import { NoticeChannel } from '../channel/notice-channel.js';
+import { wireChange, type Notice } from '../channel/messages.js';
+import type { QueueChange } from '../core/change.js';
+import { InvalidOptionError, JobtrailError } from '../core/errors.js';
+import type { StoredJobEvent } from '../core/events.js';
+import { checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
+import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
+import { Runner } from '../processing/runner.js';
+import { addJobs, type NewJob } from '../store/add-jobs.js';
+import { dbName } from '../store/db-name.js';
+import { readJobPage, type JobPage, type JobQuery, type PageStart } from '../store/job-page.js';
+import { obliterate } from '../store/obliterate.js';
+import { openQueueDb, type QueueDB } from '../store/open-db.js';
+import { readCounts, readHistory, readJob, readJobs, readMeta } from '../store/reads.js';
+import { rebuildProjections } from '../store/rebuild.js';
+import type { JobRecord } from '../store/record.js';
+import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
+import { setPaused } from '../store/set-paused.js';
+import { updateJob } from '../store/update-job.js';
+import { write, type WriteBatch } from '../store/write-batch.js';
 import { Emitter } from './emitter.js';
-import { InvalidOptionError, JobFailedError, JobtrailError } from './errors.js';
+import { FinishedWatchers } from './finished.js';
+import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
-import type { StoredJobEvent } from './job-events.js';
-import { integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from './options.js';
-import type { JobRecord } from './projection.js';
-import { parseProcessArgs, type ProcessHandler } from './processing/process-args.js';
-import { Runner } from './processing/runner.js';
+import { createProcessor, parseProcessArgs, type ProcessHandler } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
-import { addJobs, type NewJob } from './store/add-jobs.js';
-import { dbName, openQueueDb, type QueueDB } from './store/open-db.js';
-import { readCounts, readHistory, readJob, readJobs, readMeta } from './store/reads.js';
-import { rebuildProjections } from './store/rebuild.js';
-import { obliterate } from './store/obliterate.js';
-import { removeJob, removeJobsIn } from './store/remove-jobs.js';
-import { setPaused } from './store/set-paused.js';
-import { updateJob, type JobUpdate } from './store/update-job.js';
-import { write, type Change, type WriteBatch } from './store/write-batch.js';
-import {
-  JOB_STATES,
-  type BulkJob,
-  type CleanStatus,
-  type JobCounts,
-  type JobOptions,
-  type JobProgress,
-  type JobState,
-  type QueueOptions,
-  type QueueSettings,
-  type RateLimiter,
-} from './types.js';
+import { relayGlobal, relayLocal } from './relay.js';
+import type { QueueOptions, QueueSettings } from './types.js';
 
 /**
  * A named queue of jobs stored in IndexedDB and shared by every tab, worker and service worker of
@@ -51,20 +48,21 @@ export class Queue<Data = any, Result = any> {
   /** This instance's id: the owner of the claims its processors hold. */
   readonly instanceId: string;
 
-  readonly #options: ResolvedQueueOptions;
+  readonly #options: ResolvedQueueOptions<Job>;
   readonly #db: Promise<QueueDB>;
   readonly #events: Emitter<QueueEventMap<Data, Result>>;
   readonly #channel: NoticeChannel;
-  #runner: Runner<Data, Result> | null = null;
+  /** The door every Job of this queue writes and reads through. */
+  readonly #host: JobHost<Result>;
+  readonly #finished: FinishedWatchers<Result>;
+  #runner: Runner<Job<Data, Result>, Result> | null = null;
   /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
-  /** `finished()` callers, by job id, woken by any change to their job. */
-  readonly #watchers = new Map<string, Set<(change?: WireChange) => void>>();
 
   constructor(name: string, options?: QueueOptions) {
-    this.#options = resolveQueueOptions(name, options);
+    this.#options = resolveQueueOptions<Job>(name, options);
     this.name = name;
     this.prefix = this.#options.prefix;
     this.settings = this.#options.settings;
@@ -79,6 +77,22 @@ export class Queue<Data = any, Result = any> {
     });
     this.#db.catch(() => {}); // reported by the first call that needs the database
     this.#channel = new NoticeChannel(this.dbName, (notice) => this.#onNotice(notice), (err) => this.#emitError(err));
+    this.#host = {
+      queueName: name,
+      update: (jobId, event) => this.#write(`updating job ${jobId}`, (batch) => updateJob(batch, jobId, event), true),
+      readState: async (jobId) => (await readJob(await this.#open(true), jobId))?.state,
+      remove: async (jobId, token) => {
+        await this.#write(`removing job ${jobId}`, (batch) => removeJob(batch, jobId, token), true);
+      },
+      history: async (jobId) => readHistory(await this.#open(true), jobId),
+      finished: (jobId) => this.#finished.watch(jobId),
+    };
+    provideJobHost(this, this.#host as JobHost<unknown>);
+    this.#finished = new FinishedWatchers<Result>({
+      queueName: name,
+      read: async (jobId) => readJob(await this.#open(true), jobId),
+      lifecycle: () => (this.#closed ? 'closed' : this.#closing ? 'closing' : 'open'),
+    });
   }
 
   /** The IndexedDB database holding this queue. */
@@ -134,7 +148,7 @@ export class Queue<Data = any, Result = any> {
    * `start` and `end` are positions in that list, `end` inclusive, -1 for the last.
    */
   async getJobs(types: JobState | 'wait' | readonly (JobState | 'wait')[], start = 0, end = -1, asc = false): Promise<Job<Data, Result>[]> {
-    const states = (Array.isArray(types) ? types : [types]).map((t) => checkState(t as CleanStatus, 'getJobs'));
+    const states = (Array.isArray(types) ? types : [types]).map((t) => checkState(t, 'getJobs'));
     integerAtLeast(start, 0, 'argument start');
     integerAtLeast(end, -1, 'argument end');
     const records = await readJobs(await this.#open(), [...new Set(states)], start, end, asc);
@@ -164,7 +178,7 @@ export class Queue<Data = any, Result = any> {
 
   /** The log lines of a job, oldest first. */
   async getJobLogs(id: string | number): Promise<{ logs: string[]; count: number }> {
-    const logs = (await this._history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
+    const logs = (await this.#host.history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
     return { logs, count: logs.length };
   }
 
@@ -238,8 +252,13 @@ export class Queue<Data = any, Result = any> {
     const db = await this.#open();
     // close() may have begun while the database opened; it would never stop a runner made now.
     this.#assertOpen();
-    this.#runner ??= new Runner<Data, Result>(this, db, {
+    this.#runner ??= new Runner<Job<Data, Result>, Result>(db, {
+      instanceId: this.instanceId,
+      dbName: this.dbName,
+      settings: this.settings,
+      limiter: this.limiter,
       write: (doing, body, prefetch) => this.#write(doing, body, true, prefetch),
+      makeJob: (record, token) => Job.fromContext<Data, Result>(this.#host, record.job, token),
       emitError: (err) => this.#emitError(err),
       drained: () => {
         this.#events.emit('drained');
@@ -247,7 +266,7 @@ export class Queue<Data = any, Result = any> {
         this.#channel.post({ v: 1, kind: 'drained', from: this.instanceId });
       },
     });
-    await this.#runner.register(spec);
+    await this.#runner.register(createProcessor(spec));
   }
 
   // ---- Events -----------------------------------------------------------------------------
@@ -277,7 +296,7 @@ export class Queue<Data = any, Result = any> {
       await this.#runner?.close(opts.force ?? false);
       this.#channel.close();
       this.#closed = true;
-      for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) wake();
+      this.#finished.wakeAll();
       try {
         (await this.#db).close();
       } catch {
@@ -291,113 +310,46 @@ export class Queue<Data = any, Result = any> {
     return this.#closing !== null;
   }
 
-  // ---- Internal: used by Job and the processing runner ------------------------------------
+  // ---- For tools (the inspector, the service worker helpers) ------------------------------
 
-  /** @internal Append one event to a job and refresh the Job object's fields from the result. */
-  async _update(job: Job<Data, Result>, event: JobUpdate): Promise<JobRecord> {
-    const record = await this.#write(`updating job ${job.id}`, (batch) => updateJob(batch, job.id, event), true);
-    job.attemptsMade = record.job.attemptsMade;
-    return record;
+  /** The stored projection of a job (its state, its machine context, the last seq folded in), or null. */
+  async getJobRecord(id: string | number): Promise<JobRecord | null> {
+    return (await readJob(await this.#open(), String(id))) ?? null;
   }
 
-  /** @internal */
-  async _readState(id: string): Promise<JobState | undefined> {
-    return (await readJob(await this.#open(true), id))?.state;
+  /**
+   * One page of job records, newest first: every job by creation, one state in its own order, or
+   * by name prefix (then at most `budget` records are read past to fill the page). Pass `page.next`
+   * to get the following page; it is null on the last one.
+   */
+  async getJobRecordPage(query: JobQuery, start: PageStart, size: number, budget?: number): Promise<JobPage> {
+    integerAtLeast(size, 1, 'argument size');
+    return readJobPage(await this.#open(), query, start, size, budget);
   }
 
-  /** @internal */
-  async _remove(id: string, token?: string): Promise<void> {
-    await this.#write(`removing job ${id}`, (batch) => removeJob(batch, id, token), true);
+  /** A job's events, oldest first (empty once the job is removed). */
+  async getJobHistory(id: string | number): Promise<StoredJobEvent[]> {
+    return readHistory(await this.#open(), String(id));
   }
 
-  /** @internal */
-  async _history(id: string): Promise<StoredJobEvent[]> {
-    return readHistory(await this.#open(true), id);
-  }
-
-  /** @internal Settles when the job completes, finally fails or disappears, whichever tab does it. */
-  _finished(id: string): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
-      let checking = false;
-      let again = false;
-      const stop = () => {
-        const set = this.#watchers.get(id);
-        set?.delete(check);
-        if (set?.size === 0) this.#watchers.delete(id);
-      };
-      const check = async (change?: WireChange): Promise<void> => {
-        // The notice itself tells how the job ended: a job removed on completion
-        // (removeOnComplete) cannot be read back afterwards.
-        if (change?.type === 'completed' && change.state === 'completed') {
-          stop();
-          return resolve(change.returnvalue as Result);
-        }
-        if (change?.state === 'failed') {
-          stop();
-          return reject(new JobFailedError(id, change.failedReason ?? 'failed'));
-        }
-        if (checking) {
-          again = true;
-          return;
-        }
-        checking = true;
-        try {
-          do {
-            again = false;
-            if (this.#closed) {
-              stop();
-              return reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} closed before job ${id} finished`));
-            }
-            const record = await readJob(await this.#open(true), id);
-            if (!record) {
-              stop();
-              return reject(new JobtrailError('ERR_NOT_FOUND', `Job ${id} was removed before it finished`));
-            }
-            if (record.state === 'completed') {
-              stop();
-              return resolve(record.job.returnvalue as Result);
-            }
-            if (record.state === 'failed') {
-              stop();
-              return reject(new JobFailedError(id, record.job.failedReason ?? 'failed', record.job.stacktrace ?? []));
-            }
-          } while (again);
-        } catch (err) {
-          stop();
-          // A read cut short by close() is the close, not a storage failure.
-          reject(this.#closing ? new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} closed before job ${id} finished`, { cause: err }) : err);
-        } finally {
-          checking = false;
-        }
-      };
-      // Watch first, then read: a change between the two is not missed.
-      let set = this.#watchers.get(id);
-      if (!set) this.#watchers.set(id, (set = new Set()));
-      set.add(check);
-      void check();
-    });
-  }
-
-  /** @internal When the earliest delayed job falls due (Unix ms), or null when none is delayed. */
-  async _nextDueAt(): Promise<number | null> {
-    const [first] = await readJobs(await this.#open(true), ['delayed'], 0, 0, true);
+  /** When the earliest delayed job falls due (Unix ms), or null when none is delayed. */
+  async getNextDueAt(): Promise<number | null> {
+    const [first] = await readJobs(await this.#open(), ['delayed'], 0, 0, true);
     return first ? first.rank[0]! : null;
   }
 
-  /** @internal */
-  _emit<K extends keyof QueueEventMap<Data, Result>>(event: K, ...args: Parameters<QueueEventMap<Data, Result>[K]>): void {
-    this.#events.emit(event, ...args);
-  }
-
-  /** @internal */
-  _jobFromRecord(record: JobRecord, token?: string): Job<Data, Result> {
-    return Job.fromContext<Data, Result>(this, record.job, token);
+  /**
+   * Report an error of work done on this queue's behalf (a plugin, a helper) to its `error`
+   * listeners, or to the console when there are none.
+   */
+  reportError(err: unknown): void {
+    this.#emitError(err);
   }
 
   // ---- Private ----------------------------------------------------------------------------
 
   #job(record: JobRecord): Job<Data, Result> {
-    return Job.fromContext<Data, Result>(this, record.job);
+    return Job.fromContext<Data, Result>(this.#host, record.job);
   }
 
   #assertOpen(): void {
@@ -425,16 +377,13 @@ export class Queue<Data = any, Result = any> {
     else console.error(`jobtrail: queue ${this.name}:`, error);
   }
 
-  /** After a commit: local events, global events, processors, `finished()` callers, other tabs. */
-  #publish(changes: Change[]): void {
-    const wire: WireChange[] = [];
+  /** After a commit: local events, then what every instance does for every change, then the other tabs. */
+  #publish(changes: QueueChange[]): void {
     for (const change of changes) {
-      this.#emitLocal(change);
-      const w = toWire(change);
-      wire.push(w);
-      this.#react(w);
+      relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
+      this.#react(change);
     }
-    this.#channel.post({ v: 1, kind: 'changes', from: this.instanceId, changes: wire });
+    this.#channel.post({ v: 1, kind: 'changes', from: this.instanceId, changes: changes.map(wireChange) });
   }
 
   #onNotice(notice: Notice): void {
@@ -443,111 +392,15 @@ export class Queue<Data = any, Result = any> {
     for (const change of notice.changes) this.#react(change);
   }
 
-  #emitLocal(change: Change): void {
-    const { record } = change;
-    if (change.type === 'paused' || change.type === 'resumed') return this.#events.emit(change.type);
-    if (!record) return;
-    const job = () => this.#job(record);
-    switch (change.type) {
-      case 'active':
-        return this.#events.emitWith('active', () => [job()]);
-      case 'progress':
-        return this.#events.emitWith('progress', () => [job(), record.job.progress]);
-      case 'completed':
-        return this.#events.emitWith('completed', () => [job(), record.job.returnvalue as Result]);
-      case 'failed':
-        this.#events.emitWith('failed', () => [job(), change.error ?? failure(record)]);
-        break;
-      case 'removed':
-        return this.#events.emitWith('removed', () => [job()]);
-      case 'stalled':
-        this.#events.emitWith('stalled', () => [job()]);
-        if (record.state === 'failed') this.#events.emitWith('failed', () => [job(), failure(record)]);
-        break;
-    }
-    if (!entersQueue(change.type) && change.type !== 'failed' && change.type !== 'stalled') return;
-    if (record.state === 'waiting') this.#events.emitWith('waiting', () => [job()]);
-    else if (record.state === 'delayed') this.#events.emitWith('delayed', () => [job()]);
-  }
-
-  /** Global events and reactions, for changes made here and elsewhere alike. */
-  #react(change: WireChange): void {
-    const id = change.jobId;
+  /** For every change, made here or in another tab: the runner, global events, `finished()` callers. */
+  #react(change: QueueChange): void {
     this.#runner?.notice(change);
-    if (this.#events.has('global:changed')) {
-      const { seq, type, state } = change;
-      this.#events.emit('global:changed', id === undefined ? { seq, type, state } : { seq, jobId: id, type, state });
-    }
-    if (id === undefined) {
-      if (change.type === 'paused') this.#events.emit('global:paused');
-      if (change.type === 'resumed') this.#events.emit('global:resumed');
-      // Every job is gone: let each `finished()` caller find out.
-      if (change.type === 'obliterated') for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) void wake();
-      return;
-    }
-    if (entersQueue(change.type) || change.type === 'failed' || change.type === 'stalled') {
-      if (change.state === 'waiting') this.#events.emit('global:waiting', id);
-      if (change.state === 'delayed') this.#events.emit('global:delayed', id);
-    }
-    switch (change.type) {
-      case 'active':
-        this.#events.emit('global:active', id);
-        break;
-      case 'progress':
-        if (change.progress !== undefined) this.#events.emit('global:progress', id, change.progress);
-        break;
-      case 'completed':
-        this.#events.emit('global:completed', id, change.returnvalue as Result);
-        break;
-      case 'failed':
-        this.#events.emit('global:failed', id, change.failedReason ?? 'failed');
-        break;
-      case 'stalled':
-        this.#events.emit('global:stalled', id);
-        if (change.state === 'failed') this.#events.emit('global:failed', id, change.failedReason ?? 'failed');
-        break;
-      case 'removed':
-        this.#events.emit('global:removed', id);
-        break;
-    }
-    const watchers = this.#watchers.get(id);
-    if (watchers) for (const wake of [...watchers]) void wake(change);
+    relayGlobal(this.#events, change);
+    this.#finished.notify(change);
   }
 }
 
 export type { ProcessHandler };
-
-/** Event types after which a job may have (re-)entered the waiting line. */
-function entersQueue(type: Change['type'] | WireChange['type']): boolean {
-  return type === 'added' || type === 'promoted' || type === 'retried' || type === 'postponed';
-}
-
-function toWire(change: Change): WireChange {
-  const w: WireChange = { seq: change.seq, type: change.type };
-  if (change.jobId !== undefined) w.jobId = change.jobId;
-  if (change.state !== undefined) w.state = change.state;
-  if (change.owner !== undefined) w.owner = change.owner;
-  const job = change.record?.job;
-  if (change.type === 'progress' && job) w.progress = job.progress as JobProgress;
-  if (change.type === 'completed' && job) w.returnvalue = job.returnvalue;
-  if ((change.type === 'failed' || change.type === 'stalled') && job?.failedReason) w.failedReason = job.failedReason;
-  return w;
-}
-
-function failure(record: JobRecord): Error {
-  const stack = record.job.stacktrace?.at(-1);
-  const err = new JobFailedError(record.id, record.job.failedReason ?? 'failed', record.job.stacktrace ?? []);
-  if (stack) err.stack = stack;
-  return err;
-}
-
-function checkState(status: CleanStatus, caller: string): JobState {
-  const state = status === 'wait' ? 'waiting' : status;
-  if (!JOB_STATES.includes(state)) {
-    throw new InvalidOptionError(`${caller}: unknown job state ${JSON.stringify(status)} (expected one of ${JOB_STATES.join(', ')})`);
-  }
-  return state;
-}
 
 function randomId(): string {
   return globalThis.crypto.randomUUID();

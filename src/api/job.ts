@@ -1,0 +1,132 @@
+// The Job: Bull's job object over one projection record. Its methods append events through the
+// JobHost its queue gave it; it never sees the Queue itself.
+import { InvalidOptionError } from '../core/errors.js';
+import type { StoredJobEvent } from '../core/events.js';
+import { jobJson, type JobJson } from '../core/job-json.js';
+import type { JobContext } from '../core/machine.js';
+import type { JobOpts, JobProgress, JobState } from '../core/types.js';
+import { jobHostOf, type JobHost } from './job-host.js';
+
+/** What `Job.fromJSON` takes: a Queue (typed by the jobs it holds). */
+export interface JobQueueRef<Data, Result> {
+  readonly name: string;
+  getJob(id: string): Promise<Job<Data, Result> | null>;
+}
+
+export class Job<Data = any, Result = any> {
+  readonly id!: string;
+  readonly name!: string;
+  data!: Data;
+  readonly opts!: JobOpts;
+  progress!: JobProgress;
+  readonly delay!: number;
+  readonly timestamp!: number;
+  attemptsMade!: number;
+  failedReason!: string | null;
+  stacktrace!: string[] | null;
+  returnvalue!: Result | null;
+  finishedOn!: number | null;
+  processedOn!: number | null;
+  /** The name of the queue the job belongs to. */
+  readonly queueName: string;
+
+  readonly #host: JobHost<Result>;
+  /** The claim this job object runs under, when a processor of this instance holds it. */
+  readonly #token: string | undefined;
+
+  /** @internal Jobs come from `queue.add`, `queue.getJob` and friends, or `Job.fromJSON`. */
+  constructor(host: JobHost<Result>, json: JobJson<Data, Result>, token?: string) {
+    Object.assign(this, jobJson(json));
+    this.queueName = host.queueName;
+    this.#host = host;
+    this.#token = token;
+  }
+
+  /** @internal */
+  static fromContext<Data, Result>(host: JobHost<Result>, job: JobContext, token?: string): Job<Data, Result> {
+    return new Job(host, jobJson<Data, Result>(job), token);
+  }
+
+  /** Rebuild a Job of `queue` from `toJSON()` output. */
+  static fromJSON<Data, Result>(queue: JobQueueRef<Data, Result>, json: JobJson<Data, Result>): Job<Data, Result> {
+    const host = jobHostOf<Result>(queue);
+    if (!host) throw new InvalidOptionError('Job.fromJSON expects the Queue the job belongs to as its first argument');
+    return new Job(host, json);
+  }
+
+  /** A plain object with Bull's keys in Bull's order; `JSON.stringify` always works on it for JSON data. */
+  toJSON(): JobJson<Data, Result> {
+    return jobJson<Data, Result>(this);
+  }
+
+  /** Report progress: a number (usually a percentage) or an object. Appends a `progress` event. */
+  async updateProgress(progress: JobProgress): Promise<void> {
+    if (typeof progress !== 'number' && (typeof progress !== 'object' || progress === null)) {
+      throw new InvalidOptionError(`Progress must be a number or an object, got ${typeof progress}`);
+    }
+    if (typeof progress === 'number' && !Number.isFinite(progress)) {
+      throw new InvalidOptionError(`Progress must be a finite number, got ${progress}`);
+    }
+    await this.#update({ type: 'progress', time: Date.now(), payload: { progress } });
+    this.progress = progress;
+  }
+
+  /** Append a log line to the job's history. Resolves with the number of lines the job has. */
+  async log(line: string): Promise<number> {
+    if (typeof line !== 'string') throw new InvalidOptionError(`A log line must be a string, got ${typeof line}`);
+    const job = await this.#update({ type: 'log', time: Date.now(), payload: { line } });
+    return job.logCount;
+  }
+
+  /** Replace the job's data. */
+  async update(data: Data): Promise<void> {
+    await this.#update({ type: 'updated', time: Date.now(), payload: { data } });
+    this.data = data;
+  }
+
+  /** The job's current state, read from the store; `'unknown'` once it was removed. */
+  async getState(): Promise<JobState | 'unknown'> {
+    return (await this.#host.readState(this.id)) ?? 'unknown';
+  }
+
+  /** Delete the job and its history. Refused while it is active, except from the processor running it. */
+  async remove(): Promise<void> {
+    await this.#host.remove(this.id, this.#token);
+  }
+
+  /** Move a failed job back to waiting. */
+  async retry(): Promise<void> {
+    const job = await this.#update({ type: 'retried', time: Date.now(), payload: {} });
+    this.finishedOn = job.finishedOn;
+  }
+
+  /** Move a delayed job to waiting now. */
+  async promote(): Promise<void> {
+    await this.#update({ type: 'promoted', time: Date.now(), payload: { due: false } });
+  }
+
+  /** No more retries: if the current attempt fails, the job fails for good. */
+  async discard(): Promise<void> {
+    await this.#update({ type: 'discarded', time: Date.now(), payload: {} });
+  }
+
+  /**
+   * Resolves with the return value once the job completes; rejects with a `JobFailedError` carrying
+   * `failedReason` once it finally fails, or if it is removed. Works whichever tab runs the job.
+   */
+  finished(): Promise<Result> {
+    return this.#host.finished(this.id);
+  }
+
+  /** The job's events, oldest first. */
+  history(): Promise<StoredJobEvent[]> {
+    return this.#host.history(this.id);
+  }
+
+  /** Append one event and refresh `attemptsMade` from the result; resolves with the job's context. */
+  async #update(event: Parameters<JobHost<Result>['update']>[1]): Promise<JobContext> {
+    const record = await this.#host.update(this.id, event);
+    this.attemptsMade = record.job.attemptsMade;
+    return record.job;
+  }
+}

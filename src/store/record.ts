@@ -1,0 +1,34 @@
+// The projection record: each job's current state and context, and where it sits among the jobs of
+// its state. `project` is pure; the store writes what it returns in the same transaction as the event.
+import { JobtrailError } from '../core/errors.js';
+import type { JobEvent } from '../core/events.js';
+import { applyEvent, startJob } from '../core/fold.js';
+import type { JobContext } from '../core/machine.js';
+import { rankOf, type Rank } from '../core/rank.js';
+import type { JobState } from '../core/types.js';
+
+/** The stored projection of one job. */
+export interface JobRecord {
+  id: string;
+  state: JobState;
+  rank: Rank;
+  /** The seq of the last event folded in: replaying from here is harmless. */
+  seq: number;
+  /** The seq of the job's `added` event: orders jobs by creation, newest first for the inspector. */
+  created: number;
+  job: JobContext;
+}
+
+/** Fold `event` (with sequence number `seq`) into `prev`; throws if the machine refuses it. */
+export function project(prev: JobRecord | undefined, jobId: string, event: JobEvent, seq: number): JobRecord {
+  if (!prev) {
+    if (event.type !== 'added') throw new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} does not exist`);
+    const born = startJob(jobId, event);
+    return { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job };
+  }
+  if (event.type === 'added') throw new JobtrailError('ERR_REFUSED', `Job ${jobId} already exists`);
+  const next = applyEvent(prev, event);
+  // A job keeps its place while it stays in a state (progress must not reorder the waiting line).
+  const rank = next.state === prev.state ? prev.rank : rankOf(next.state, next.job, event, seq);
+  return { id: jobId, state: next.state, rank, seq, created: prev.created, job: next.job };
+}
