@@ -1,0 +1,109 @@
+// The import rules of src/: the folders are layers, and each imports only the layers below it.
+//
+//   core/        the job lifecycle, pure (xstate only)
+//   store/       IndexedDB (idb)                     -> core
+//   channel/     cross-tab notices                   -> core
+//   workers/     the comlink wire (comlink)          -> core
+//   processing/  the runner, liveness                -> core, store, channel
+//   api/         Queue, Job, events, finished()      -> everything above
+//   index.ts worker.ts sw.ts                         the entries
+//   inspector/   a tool: sees jobtrail only through src/index.ts, like any user
+//
+// `npm run lint:imports` checks them; `npm test` runs it. Type-only imports count too: a cycle
+// through types is still a cycle for the reader.
+/** A path inside src/ that is not in one of `layers` (folders) or `files` (top-level files). */
+const outside = (layers, files = []) => ({
+  path: '^src/',
+  pathNot: [...layers.map((l) => `^src/${l}/`), ...files.map((f) => `^src/${f.replace('.', '\\.')}$`)],
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycle anywhere in src/: every folder must read on its own, bottom up.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment: 'src/core/ is the pure job lifecycle: it imports only itself and xstate (no IndexedDB, no DOM, no other layer).',
+      from: { path: '^src/core/' },
+      to: { pathNot: ['^src/core/', '(^|/)node_modules/xstate/'] },
+    },
+    {
+      name: 'store-sits-on-core',
+      severity: 'error',
+      comment: 'src/store/ (IndexedDB) imports only src/core/, itself and idb.',
+      from: { path: '^src/store/' },
+      to: { pathNot: ['^src/core/', '^src/store/', '(^|/)node_modules/idb/'] },
+    },
+    {
+      name: 'channel-sits-on-core',
+      severity: 'error',
+      comment: 'src/channel/ (cross-tab notices) imports only src/core/ and itself.',
+      from: { path: '^src/channel/' },
+      to: { pathNot: ['^src/core/', '^src/channel/'] },
+    },
+    {
+      name: 'workers-sit-on-core',
+      severity: 'error',
+      comment: 'src/workers/ (the comlink wire, both ends) imports only src/core/, itself and comlink.',
+      from: { path: '^src/workers/' },
+      to: { pathNot: ['^src/core/', '^src/workers/', '(^|/)node_modules/comlink/'] },
+    },
+    {
+      name: 'processing-below-api',
+      severity: 'error',
+      comment: 'src/processing/ (the runner) imports only src/core/, src/store/, src/channel/ and itself: it takes a host interface, never the Queue.',
+      from: { path: '^src/processing/' },
+      to: outside(['core', 'store', 'channel', 'processing']),
+    },
+    {
+      name: 'api-below-entries',
+      severity: 'error',
+      comment: 'src/api/ imports the layers below it, never an entry (index.ts, worker.ts, sw.ts) nor a tool.',
+      from: { path: '^src/api/' },
+      to: outside(['core', 'store', 'channel', 'workers', 'processing', 'api']),
+    },
+    {
+      name: 'tools-use-the-public-api',
+      severity: 'error',
+      comment: 'The inspector and jobtrail/sw see jobtrail only through src/index.ts, as any user does.',
+      from: { path: ['^src/inspector/', '^src/sw\\.ts$'] },
+      to: outside(['inspector'], ['index.ts']),
+    },
+    {
+      name: 'nothing-imports-the-inspector',
+      severity: 'error',
+      comment: 'The inspector is a tool on top of jobtrail: nothing in src/ outside it imports it.',
+      from: { path: '^src/', pathNot: '^src/inspector/' },
+      to: { path: '^src/inspector/' },
+    },
+    {
+      name: 'browser-runtime-dependencies',
+      severity: 'error',
+      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only.",
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate)/'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'Every import resolves to a file.',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'types', 'default'],
+    },
+  },
+};
