@@ -5,6 +5,7 @@
 import type { QueueSettings } from '../core/types.js';
 import type { QueueDB } from '../store/open-db.js';
 import { beat, forgetOwner } from '../store/owners.js';
+import { waitFor, type Timer } from './long-timer.js';
 
 export interface LivenessCheck {
   isAlive: (owner: string, heartbeatExpiresAt: number | undefined) => boolean;
@@ -17,7 +18,7 @@ const locks = (): LockManager | undefined =>
 
 export class Liveness {
   private release: (() => void) | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Timer | null = null;
   private readonly watching = new Map<string, AbortController>();
   /**
    * Owners whose lock we were granted: dead for good (ids are never reused). `query()` cannot tell
@@ -53,7 +54,13 @@ export class Liveness {
       return;
     }
     await this.beat();
-    this.heartbeat = setInterval(() => void this.beat(), this.settings.lockRenewTime);
+    const again = () => {
+      this.heartbeat = waitFor(this.settings.lockRenewTime, () => {
+        again();
+        void this.beat();
+      });
+    };
+    again();
   }
 
   async check(): Promise<LivenessCheck> {
@@ -94,7 +101,7 @@ export class Liveness {
     this.release?.();
     this.release = null;
     if (this.heartbeat) {
-      clearInterval(this.heartbeat);
+      this.heartbeat.cancel();
       this.heartbeat = null;
       try {
         await forgetOwner(this.db, this.owner);

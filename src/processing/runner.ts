@@ -14,6 +14,7 @@ import type { JobRecord } from '../store/record.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
+import { waitFor, waitUntil, type Timer } from './long-timer.js';
 import type { Processor, ProcessorSpec } from './processor.js';
 
 /**
@@ -56,6 +57,8 @@ interface PendingFinish {
   settle: (finished: Finished) => void;
 }
 
+type TimerKind = 'due' | 'limit' | 'stall' | 'retry';
+
 /** After a storage failure, wait this long before trying again. */
 const RETRY_AFTER_ERROR_MS = 1000;
 /** While held offline, look at `navigator.onLine` again this often (see pumpLoop). */
@@ -77,7 +80,7 @@ export class Runner<J, Result> {
   private closing = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
-  private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
+  private readonly timers = new Map<TimerKind, { at: number; timer: Timer }>();
 
   constructor(
     db: QueueDB,
@@ -113,7 +116,7 @@ export class Runner<J, Result> {
     if (this.closing) return;
     this.closing = true;
     globalThis.removeEventListener?.('online', this.onOnline);
-    for (const timer of this.timers.values()) clearTimeout(timer.id);
+    for (const { timer } of this.timers.values()) timer.cancel();
     this.timers.clear();
     // A claim may be in flight: let it land first, so the jobs it took are waited for (or aborted) too.
     if (this.pumping) await this.pumping;
@@ -326,17 +329,22 @@ export class Runner<J, Result> {
     }
   }
 
-  /** One timer per purpose; an earlier deadline replaces a later one. */
-  private setTimer(kind: 'due' | 'limit' | 'stall' | 'retry', at: number, fire: () => void): void {
+  /**
+   * One timer per purpose; an earlier deadline replaces a later one. `due` and `limit` are instants
+   * on the wall clock (stored due times, the stored limiter window); `stall` and `retry` are
+   * durations from now.
+   */
+  private setTimer(kind: TimerKind, at: number, fire: () => void): void {
     if (this.closing) return;
     const existing = this.timers.get(kind);
     if (existing && existing.at <= at && kind !== 'stall') return;
-    if (existing) clearTimeout(existing.id);
-    const id = setTimeout(() => {
+    existing?.timer.cancel();
+    const done = () => {
       this.timers.delete(kind);
       fire();
-    }, Math.max(0, at - Date.now()));
-    this.timers.set(kind, { at, id });
+    };
+    const timer = kind === 'due' || kind === 'limit' ? waitUntil(at, done) : waitFor(at - Date.now(), done);
+    this.timers.set(kind, { at, timer });
   }
 }
 
@@ -347,18 +355,18 @@ function withError(p: PendingFinish): Finish {
 function withTimeout<T>(work: Promise<T>, ms: number | undefined, controller: AbortController, jobId: string): Promise<T> {
   if (!ms) return work;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = waitFor(ms, () => {
       const err = new JobtrailError('ERR_TIMEOUT', `Job ${jobId} timed out after ${ms} ms`);
       controller.abort(err);
       reject(err);
-    }, ms);
+    });
     work.then(
       (value) => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve(value);
       },
       (err) => {
-        clearTimeout(timer);
+        timer.cancel();
         reject(err);
       },
     );
