@@ -110,6 +110,7 @@ describe('valid edge values pass', () => {
 const badQueueOptions: [unknown, string[]][] = [
   [{ prefix: '' }, ['prefix', '""']],
   [{ prefix: 7 }, ['prefix', '7']],
+  [{ prefix: 'jobtrail:a' }, ['prefix', '"jobtrail:a"', "contains ':'"]],
   [{ concurrency: 2 }, ['concurrency']],
   [{ settings: { lockDuration: 0 } }, ['settings.lockDuration', '0']],
   [{ settings: { lockRenewTime: -1 } }, ['settings.lockRenewTime', '-1']],

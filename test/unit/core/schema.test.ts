@@ -2,6 +2,7 @@
 // indexes the queue reads through.
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError, listQueues } from '../../../src/index.js';
 import { DB_VERSION } from '../../../src/store/schema.js';
 import { makeQueue } from '../helpers.js';
 
@@ -15,6 +16,20 @@ describe('schema', () => {
     await prefixed.add({});
     const names = (await indexedDB.databases()).map((d) => d.name).sort();
     expect(names).toEqual(['jobtrail:uploads', 'my-app:uploads']);
+  });
+
+  it('one database per queue: a prefix with a ":" is refused, so "a:b" and prefix "jobtrail:a" + "b" cannot share one', async () => {
+    const colon = makeQueue('a:b');
+    expect(colon.dbName).toBe('jobtrail:a:b');
+    expect(() => makeQueue('b', { prefix: 'jobtrail:a' })).toThrow(InvalidOptionError);
+    expect(() => makeQueue('b', { prefix: 'jobtrail:a' })).toThrow(/prefix: "jobtrail:a" contains ':'/);
+    // Names stay free: the database name is cut at its first ':'.
+    const deep = makeQueue('x:y:z', { prefix: 'app' });
+    await colon.add({});
+    await deep.add({});
+    expect(await listQueues()).toEqual(['a:b']);
+    expect(await listQueues('app')).toEqual(['x:y:z']);
+    await expect(listQueues('jobtrail:a')).rejects.toThrow(InvalidOptionError);
   });
 
   it('the prefix isolates queues of the same name', async () => {
