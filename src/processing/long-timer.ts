@@ -36,14 +36,24 @@ export function waitFor(ms: number, fire: () => void): Timer {
   return { cancel: () => clearTimeout(id) };
 }
 
-/** Call `fire` once the wall clock reads `at` (Unix ms) or later. */
-export function waitUntil(at: number, fire: () => void): Deadline {
+/**
+ * Call `fire` once the wall clock reads `at` (Unix ms) or later — or, with `latestAfterMs`, once that
+ * many ms have passed, whatever the clock says (for a deadline that a clock set back must not push
+ * away).
+ */
+export function waitUntil(at: number, fire: () => void, latestAfterMs?: number): Deadline {
   let done = false;
   let main: Timer | null = null;
   let tick: ReturnType<typeof setInterval> | undefined;
+  const latest = latestAfterMs === undefined ? null : waitFor(latestAfterMs, () => {
+    if (done) return;
+    cancel();
+    fire();
+  });
   const cancel = () => {
     done = true;
     main?.cancel();
+    latest?.cancel();
     clearInterval(tick);
   };
   const recheck = () => {

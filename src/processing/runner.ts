@@ -14,7 +14,7 @@ import type { JobRecord } from '../store/record.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
-import { waitFor, waitUntil, type Timer } from './long-timer.js';
+import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
 import type { Processor, ProcessorSpec } from './processor.js';
 
 /**
@@ -80,7 +80,7 @@ export class Runner<J, Result> {
   private closing = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
-  private readonly timers = new Map<TimerKind, { at: number; timer: Timer }>();
+  private readonly timers = new Map<TimerKind, { at: number; timer: Timer | Deadline }>();
 
   constructor(
     db: QueueDB,
@@ -116,6 +116,7 @@ export class Runner<J, Result> {
     if (this.closing) return;
     this.closing = true;
     globalThis.removeEventListener?.('online', this.onOnline);
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibilityChange);
     for (const { timer } of this.timers.values()) timer.cancel();
     this.timers.clear();
     // A claim may be in flight: let it land first, so the jobs it took are waited for (or aborted) too.
@@ -138,6 +139,7 @@ export class Runner<J, Result> {
 
   private async start(): Promise<void> {
     globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibilityChange);
     await this.liveness.start();
     const interval = this.host.settings.stalledInterval;
     const sweepAgain = () => {
@@ -158,7 +160,18 @@ export class Runner<J, Result> {
     return this.host.settings.holdWhileOffline && typeof navigator !== 'undefined' && navigator.onLine === false;
   }
 
-  private readonly onOnline = (): void => this.wake();
+  private readonly onOnline = (): void => {
+    this.recheckClock();
+    this.wake();
+  };
+
+  /** A tab shown again may have slept: its clock may have jumped meanwhile. */
+  private readonly onVisibilityChange = (): void => this.recheckClock();
+
+  /** Compare the wall-clock deadlines (due jobs, the limiter window) with the clock now. */
+  private recheckClock(): void {
+    for (const { timer } of [...this.timers.values()]) if ('recheck' in timer) timer.recheck();
+  }
 
   private freeSlots(): number {
     let free = 0;
@@ -331,8 +344,9 @@ export class Runner<J, Result> {
 
   /**
    * One timer per purpose; an earlier deadline replaces a later one. `due` and `limit` are instants
-   * on the wall clock (stored due times, the stored limiter window); `stall` and `retry` are
-   * durations from now.
+   * on the wall clock (stored due times, the stored limiter window), compared with the clock again
+   * every second, on `online`, on `visibilitychange` and whenever another timer fires; `stall` and
+   * `retry` are durations from now.
    */
   private setTimer(kind: TimerKind, at: number, fire: () => void): void {
     if (this.closing) return;
@@ -341,9 +355,12 @@ export class Runner<J, Result> {
     existing?.timer.cancel();
     const done = () => {
       this.timers.delete(kind);
+      this.recheckClock();
       fire();
     };
-    const timer = kind === 'due' || kind === 'limit' ? waitUntil(at, done) : waitFor(at - Date.now(), done);
+    // A due time is an instant: a job never starts before it by the wall clock. The limiter's
+    // window also ends after its length in real time, so a clock set back cannot stretch it.
+    const timer = kind === 'due' ? waitUntil(at, done) : kind === 'limit' ? waitUntil(at, done, at - Date.now()) : waitFor(at - Date.now(), done);
     this.timers.set(kind, { at, timer });
   }
 }

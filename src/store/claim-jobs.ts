@@ -40,10 +40,12 @@ export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<C
   let budget = req.max;
   if (req.limiter) {
     const { max, duration } = req.limiter;
-    if (!meta.limiter || req.now >= meta.limiter.windowStart + duration) meta.limiter = { windowStart: req.now, started: 0 };
-    budget = Math.min(budget, max - meta.limiter.started);
+    // A window that starts in the future was opened before the clock was set back: it is over.
+    let current = meta.limiter;
+    if (!current || req.now >= current.windowStart + duration || req.now < current.windowStart) current = meta.limiter = { windowStart: req.now, started: 0 };
+    budget = Math.min(budget, max - current.started);
     if (budget <= 0) {
-      result.limitedUntil = meta.limiter.windowStart + duration;
+      result.limitedUntil = current.windowStart + duration;
       return result;
     }
   }

@@ -50,3 +50,46 @@ test('a 30-day timeout does not end the attempt at once', async ({ openTab }) =>
   });
   expect(out).toBe('finished');
 });
+
+test('a clock set back and then right again does not hold a due job', async ({ context, openTab }) => {
+  // Playwright's clock: Date and timers run on their own, and setSystemTime jumps the wall clock
+  // without firing timers, as a corrected system clock does.
+  await context.clock.install();
+  const page = await openTab();
+  const timestamp = await page.evaluate(async () => {
+    const queue = window.openQueue('clock-back');
+    window.state.queue = queue;
+    window.state.job = await queue.add({ remind: 'stand up' }, { delay: 10_000 });
+    return window.state.job.timestamp as number;
+  });
+  // The clock goes back an hour; a processor starts and arms its timer for 1 h 10 s.
+  await page.clock.setSystemTime(timestamp - 3_600_000);
+  await page.evaluate(async () => {
+    const drained = new Promise<void>((resolve) => window.state.queue.once('drained', resolve));
+    await window.state.queue.process(async () => 'ran');
+    await drained;
+  });
+  // The clock is set right again: the job is 8 s past due, and runs.
+  await page.clock.setSystemTime(timestamp + 18_000);
+  expect(await page.evaluate(() => window.state.job.finished())).toBe('ran');
+});
+
+test('a clock that jumped forward while the tab was hidden is seen when it is shown', async ({ context, openTab }) => {
+  await context.clock.install();
+  const page = await openTab();
+  // Timers stand still from here: only the wall clock moves, and only when the test says.
+  await page.clock.pauseAt(Date.now() + 1000);
+  await page.evaluate(async () => {
+    const queue = window.openQueue('clock-forward');
+    window.state.job = await queue.add({ remind: 'call back' }, { delay: 3_600_000 });
+    const drained = new Promise<void>((resolve) => queue.once('drained', resolve));
+    await queue.process(async () => 'ran');
+    await drained;
+  });
+  await page.clock.setSystemTime(Date.now() + 2 * 3_600_000);
+  const out = await page.evaluate(() => {
+    document.dispatchEvent(new Event('visibilitychange'));
+    return window.state.job.finished();
+  });
+  expect(out).toBe('ran');
+});
