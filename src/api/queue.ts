@@ -8,7 +8,7 @@ import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
 import { checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
 import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
-import { Runner } from '../processing/runner.js';
+import { Runner, type CloseMode } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
 import { dbName } from '../store/db-name.js';
 import { readJobPage, type JobPage, type JobQuery, type PageStart } from '../store/job-page.js';
@@ -29,6 +29,9 @@ import { createProcessor, parseProcessArgs, type ProcessHandler } from './proces
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
 import type { QueueOptions, QueueSettings } from './types.js';
+
+/** @internal For tests: stop as a crashed tab does — nothing written, nothing given back. */
+export const simulateCrash = Symbol('jobtrail.simulateCrash');
 
 /**
  * A named queue of jobs stored in IndexedDB and shared by every tab, worker and service worker of
@@ -258,6 +261,7 @@ export class Queue<Data = any, Result = any> {
       settings: this.settings,
       limiter: this.limiter,
       write: (doing, body, prefetch) => this.#write(doing, body, true, prefetch),
+      writeNow: (doing, body) => this.#writeNow(db, doing, body),
       makeJob: (record, token) => Job.fromContext<Data, Result>(this.#host, record.job, token),
       emitError: (err) => this.#emitError(err),
       drained: () => {
@@ -266,6 +270,8 @@ export class Queue<Data = any, Result = any> {
         this.#channel.post({ v: 1, kind: 'drained', from: this.instanceId });
       },
     });
+    // A page that goes away gives its active jobs back (as `released`, not stalled).
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
     await this.#runner.register(createProcessor(spec));
   }
 
@@ -287,13 +293,25 @@ export class Queue<Data = any, Result = any> {
   // ---- Closing ----------------------------------------------------------------------------
 
   /**
-   * Stop claiming, wait for active jobs to finish (or abort them with `force`; they are then
-   * requeued as stalled by whichever instance notices), and release the database and channel.
-   * Later calls reject with `ERR_QUEUE_CLOSED`.
+   * Stop claiming, wait for active jobs to finish (or, with `force`, abort them and give them back:
+   * waiting again, no attempt used), and release the database and channel. Later calls reject with
+   * `ERR_QUEUE_CLOSED`. A page that goes away (`pagehide`) closes its queues as with `force`.
    */
   close(opts: { force?: boolean } = {}): Promise<void> {
+    return this.#shutdown(opts.force ? 'release' : 'wait');
+  }
+
+  /** @internal */
+  [simulateCrash](): Promise<void> {
+    return this.#shutdown('abandon');
+  }
+
+  #shutdown(mode: CloseMode, reason?: Error): Promise<void> {
+    // Also when a graceful close is already waiting: the jobs it waits for are given back.
+    if (this.#closing && mode !== 'wait') void this.#runner?.close(mode, reason);
     this.#closing ??= (async () => {
-      await this.#runner?.close(opts.force ?? false);
+      await this.#runner?.close(mode, reason);
+      globalThis.removeEventListener?.('pagehide', this.#onPageHide);
       this.#channel.close();
       this.#closed = true;
       this.#finished.wakeAll();
@@ -370,6 +388,21 @@ export class Queue<Data = any, Result = any> {
     if (changes.length > 0) this.#publish(changes);
     return result;
   }
+
+  /** #write for the runner's last moments: the transaction is created before this returns. */
+  #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
+    if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
+    return write(db, doing, body).then(({ result, changes }) => {
+      if (changes.length > 0) this.#publish(changes);
+      return result;
+    });
+  }
+
+  /** `pagehide`, unless the page may come back (back/forward cache): give the active jobs back. */
+  readonly #onPageHide = (event: Event): void => {
+    if ((event as Event & { persisted?: boolean }).persisted) return;
+    void this.#shutdown('release', new JobtrailError('ERR_QUEUE_CLOSED', 'The page was closed or reloaded'));
+  };
 
   #emitError(err: unknown): void {
     const error = err instanceof Error ? err : new Error(String(err));

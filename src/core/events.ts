@@ -34,6 +34,13 @@ export type JobFailed = EventOf<'failed', { token: string; failedReason: string;
 export type JobPostponed = EventOf<'postponed', { token: string; delay: number; reason: string }>;
 /** The processor holding the claim vanished. */
 export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: number }>;
+/**
+ * The queue instance holding the claim gave the job back on its way out (its page was hidden for
+ * good, `close({ force: true })`, its database connection was lost): waiting again, first in line,
+ * no attempt used and not a stall. Written by that instance, or by the one that finds the note it
+ * left when it could not write more. `reason` says which way out.
+ */
+export type JobReleased = EventOf<'released', { token: string; reason: string }>;
 /** failed -> waiting, by `retry()`. */
 export type JobRetried = EventOf<'retried', Record<string, never>>;
 
@@ -49,6 +56,7 @@ export type JobEvent =
   | JobFailed
   | JobPostponed
   | JobStalled
+  | JobReleased
   | JobRetried;
 
 export type JobEventType = JobEvent['type'];

@@ -76,6 +76,7 @@ export const jobMachine = setup({
     postponeLater: assign(({ event }) => ({ claim: null, dueAt: event.time + (event as JobPostponed).payload.delay })),
     postponeNow: assign({ claim: null }),
     stallAndRequeue: assign(({ context }) => ({ stalledCount: context.stalledCount + 1, claim: null })),
+    release: assign({ claim: null }),
     stallAndFail: assign(({ context, event }) => ({
       stalledCount: context.stalledCount + 1,
       claim: null,
@@ -153,6 +154,7 @@ export const jobMachine = setup({
           { target: 'failed', guard: 'stallsTooOften', actions: 'stallAndFail' },
           { target: 'waiting', guard: 'ownsClaim', actions: 'stallAndRequeue' },
         ],
+        released: { target: 'waiting', guard: 'ownsClaim', actions: 'release' },
         discarded: { actions: 'discard' },
       },
     },

@@ -11,6 +11,13 @@ export const MAX_PRIORITY = 2 ** 31 - 1;
  */
 export const MAX_WAIT_MS = 8.64e15;
 
+/**
+ * jobtrail's default `settings.maxStalledCount` (Bull's is 1). A reload or a closed tab mid-job
+ * gives the job back as `released`, but that write may not commit while the page goes away, and
+ * the job then stalls: at 10, a job survives ten such reloads in a row before it fails.
+ */
+export const DEFAULT_MAX_STALLED_COUNT = 10;
+
 const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
   'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit',
@@ -42,7 +49,7 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   waitMs(lockRenewTime, 'settings.lockRenewTime', true);
   const stalledInterval = settingsIn.stalledInterval ?? 30_000;
   waitMs(stalledInterval, 'settings.stalledInterval', true);
-  const maxStalledCount = settingsIn.maxStalledCount ?? 1;
+  const maxStalledCount = settingsIn.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT;
   integerAtLeast(maxStalledCount, 0, 'settings.maxStalledCount');
   const backoffStrategies = plainObject(settingsIn.backoffStrategies ?? {}, 'settings.backoffStrategies');
   for (const [key, fn] of Object.entries(backoffStrategies)) {

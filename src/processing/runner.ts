@@ -11,6 +11,7 @@ import { claimJobs, type ClaimResult } from '../store/claim-jobs.js';
 import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js';
 import type { QueueDB } from '../store/open-db.js';
 import type { JobRecord } from '../store/record.js';
+import { releaseJobs, type Claim } from '../store/release-jobs.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
@@ -29,6 +30,12 @@ export interface RunnerHost<J> {
   readonly limiter: Readonly<RateLimiter> | null;
   /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
   write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
+  /**
+   * The same, with the transaction created before this returns: it is then ordered before anything
+   * the page does later, and still commits if the connection closes right after (a transaction
+   * begun before `close()` finishes).
+   */
+  writeNow<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T>;
   /** The job object for a record this runner claimed under `token`. */
   makeJob(record: JobRecord, token: string): J;
   emitError(err: unknown): void;
@@ -59,6 +66,13 @@ interface PendingFinish {
 
 type TimerKind = 'due' | 'limit' | 'stall' | 'retry';
 
+/**
+ * How a runner stops. `wait`: claim nothing more, let active jobs finish and write their outcomes.
+ * `release`: abort active jobs and give them back (`released`). `abandon`: abort them and write
+ * nothing, as a crashed tab does (tests use it); whoever notices requeues them as stalled.
+ */
+export type CloseMode = 'wait' | 'release' | 'abandon';
+
 /** After a storage failure, wait this long before trying again. */
 const RETRY_AFTER_ERROR_MS = 1000;
 /** While held offline, look at `navigator.onLine` again this often (see pumpLoop). */
@@ -78,6 +92,10 @@ export class Runner<J, Result> {
   private checkDue = false;
   private drained = false;
   private closing = false;
+  private closed: Promise<void> | null = null;
+  /** Set once active jobs are given back or abandoned: a claim that lands later is not run. */
+  private departure: { mode: 'release' | 'abandon'; reason: string; writes: Promise<void>[] } | null = null;
+  private readonly departed = settled();
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
   private readonly timers = new Map<TimerKind, { at: number; timer: Timer | Deadline }>();
@@ -86,7 +104,10 @@ export class Runner<J, Result> {
     db: QueueDB,
     private readonly host: RunnerHost<J>,
   ) {
-    this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, () => void this.sweep(), (err) => host.emitError(err));
+    // An owner died: requeue its jobs, then look for work (it may have given them back itself, on
+    // its way out, without a notice reaching us).
+    const ownerGone = () => void this.sweep().then(() => this.wake());
+    this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, ownerGone, (err) => host.emitError(err));
   }
 
   async register(spec: ProcessorSpec<J, Result>): Promise<void> {
@@ -112,29 +133,60 @@ export class Runner<J, Result> {
     }
   }
 
-  async close(force: boolean): Promise<void> {
-    if (this.closing) return;
+  /**
+   * Stop (see CloseMode); `reason` says why, in `released` events and in the handlers' abort
+   * signals. Everything `release` writes is begun before the first await, so a `pagehide` or
+   * `versionchange` handler can call it. Asked to release while a graceful close waits, it gives
+   * back the jobs still running.
+   */
+  close(mode: CloseMode, reason: Error = new JobtrailError('ERR_QUEUE_CLOSED', 'The queue was closed')): Promise<void> {
+    if (this.closed) {
+      if (mode !== 'wait' && !this.departure) this.depart(mode, reason);
+      return this.closed;
+    }
     this.closing = true;
     globalThis.removeEventListener?.('online', this.onOnline);
     globalThis.document?.removeEventListener('visibilitychange', this.onVisibilityChange);
     for (const { timer } of this.timers.values()) timer.cancel();
     this.timers.clear();
-    // A claim may be in flight: let it land first, so the jobs it took are waited for (or aborted) too.
+    if (mode !== 'wait') this.depart(mode, reason);
+    this.closed = this.finishClosing();
+    return this.closed;
+  }
+
+  private async finishClosing(): Promise<void> {
+    // A claim may be in flight: let it land first, so the jobs it took are waited for (or given back) too.
     if (this.pumping) await this.pumping;
-    if (force) {
-      // Abandon active jobs: nothing is written for them; releasing our liveness below lets
-      // whichever instance notices requeue them as stalled.
-      for (const running of this.running.values()) running.controller.abort(new JobtrailError('ERR_QUEUE_CLOSED', 'The queue was closed'));
-    } else {
-      await Promise.all([...this.running.values()].map((r) => r.done));
-    }
+    // Wait for the active jobs — unless they are given back or abandoned (now, or while waiting).
+    await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), this.departed.promise]);
     // Write the outcomes still waiting, once more. If storage keeps failing, give up on them: once
     // our liveness is released below, whoever notices requeues those jobs as stalled.
     if (this.pumping) await this.pumping;
     if (this.pending.length > 0) await this.pump();
+    if (this.departure) await Promise.all(this.departure.writes);
     await this.started?.catch(() => {});
     await this.liveness.stop();
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
+  }
+
+  /** Abort the active jobs and, to release them, give them back; claims that land later too. */
+  private depart(mode: 'release' | 'abandon', reason: Error): void {
+    this.departure = { mode, reason: reason.message, writes: [] };
+    this.departed.resolve();
+    const claims = [...this.running].map(([jobId, running]) => ({ jobId, token: running.token }));
+    if (mode === 'release') this.giveBack(claims);
+    for (const running of this.running.values()) running.controller.abort(reason);
+  }
+
+  /** Leave a note (it needs no read, so it commits even as the page goes), then write `released`. */
+  private giveBack(claims: Claim[]): void {
+    if (!this.departure || claims.length === 0) return;
+    const { reason, writes } = this.departure;
+    const now = Date.now();
+    const owner = this.host.instanceId;
+    const note = this.liveness.leave(claims.map((c) => c.token), reason, now);
+    const release = this.host.writeNow('giving jobs back', (batch) => releaseJobs(batch, owner, claims, reason, now));
+    writes.push(Promise.all([note, release]).then(() => {}, (err) => this.host.emitError(err)));
   }
 
   private async start(): Promise<void> {
@@ -284,13 +336,16 @@ export class Runner<J, Result> {
   private execute(record: JobRecord): void {
     const token = record.job.claim!.token;
     const jobId = record.id;
+    // Claimed while this instance was already on its way out.
+    if (this.departure) return this.giveBack([{ jobId, token }]);
     const job = this.host.makeJob(record, token);
     const handler = this.handlerFor(record.job.name);
     const controller = new AbortController();
     if (handler) handler.active++;
     let abandoned = false;
     controller.signal.addEventListener('abort', () => {
-      abandoned = this.closing;
+      // Aborted because this instance gave the job back (or dropped it): nothing more to write.
+      abandoned = this.departure !== null;
     });
     const running: Running = { controller, done: Promise.resolve(), token, context: record.job };
     running.done = (async () => {
@@ -363,6 +418,13 @@ export class Runner<J, Result> {
     const timer = kind === 'due' ? waitUntil(at, done) : kind === 'limit' ? waitUntil(at, done, at - Date.now()) : waitFor(at - Date.now(), done);
     this.timers.set(kind, { at, timer });
   }
+}
+
+/** A promise and the function that resolves it. */
+function settled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function withError(p: PendingFinish): Finish {

@@ -16,3 +16,22 @@ export async function beat(db: QueueDB, owner: string, expiresAt: number): Promi
 export async function forgetOwner(db: QueueDB, owner: string): Promise<void> {
   await db.delete('owners', owner);
 }
+
+/**
+ * leaveNote — writes: `owner`'s record, saying it left and gives back the claims `tokens`. Reads
+ * nothing, so it can commit in the last moments of a page (a transaction that must wait for a read
+ * is cut off when the page goes): the request is issued before this returns. Whoever requeues the
+ * owner's jobs (see stallJobs) then writes `released` instead of `stalled` for them.
+ */
+export function leaveNote(db: QueueDB, owner: string, tokens: string[], reason: string, now: number): Promise<void> {
+  try {
+    const tx = db.transaction('owners', 'readwrite');
+    void tx.store.put({ owner, expiresAt: 0, left: { at: now, reason, tokens } }).catch(() => {});
+    tx.commit?.();
+    return tx.done.catch((err: unknown) => {
+      throw storageError(err, 'leaving a note for the jobs given back');
+    });
+  } catch (err) {
+    return Promise.reject(storageError(err, 'leaving a note for the jobs given back'));
+  }
+}

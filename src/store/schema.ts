@@ -27,11 +27,16 @@ export interface MetaRecord {
   limiter: { windowStart: number; started: number } | null;
 }
 
-/** A processor instance's heartbeat, used to spot dead processors where Web Locks are missing. */
+/**
+ * A processor instance's heartbeat, used to spot dead processors where Web Locks are missing; and
+ * the note an instance leaves on its way out, when it may not live to give its jobs back itself.
+ */
 export interface OwnerRecord {
   owner: string;
-  /** Unix ms after which the owner counts as dead. */
+  /** Unix ms after which the owner counts as dead (0 once it left). */
   expiresAt: number;
+  /** The owner went away in an orderly way: whoever requeues these claims writes `released`, not `stalled`. */
+  left?: { at: number; reason: string; tokens: string[] };
 }
 
 export interface QueueSchema extends DBSchema {

@@ -2,6 +2,7 @@
 import { openDB } from 'idb';
 import { expect } from 'vitest';
 import { Queue, foldJob, type JobEvent, type QueueOptions, type StoredEvent } from '../../src/index.js';
+import { simulateCrash } from '../../src/api/queue.js';
 import { compareRank } from '../../src/core/rank.js';
 import type { JobRecord } from '../../src/store/record.js';
 import { JOB_STATES } from '../../src/core/types.js';
@@ -13,6 +14,15 @@ export function makeQueue<Data = any, Result = any>(name = 'test', options?: Que
   const queue = new Queue<Data, Result>(name, options);
   openedQueues.push(queue as Queue);
   return queue;
+}
+
+/**
+ * Stop `queue` as a crashed tab stops: its handlers are cut off, nothing is written, nothing given
+ * back, and its liveness goes (its heartbeat is dropped, as a dead tab's Web Lock is), so another
+ * instance requeues its jobs as stalled. (`close({ force: true })` would give them back instead.)
+ */
+export function crash(queue: Queue): Promise<void> {
+  return queue[simulateCrash]();
 }
 
 /** projection == fold(events) for every job; counts and floors agree with the projection. */
