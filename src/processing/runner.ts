@@ -269,13 +269,18 @@ export class Runner<J, Result> {
       // a held runner also looks again on its own.
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming && !promoting) break;
-      const now = Date.now();
       let out: { finished: Finished[]; claim: ClaimResult | null };
       try {
-        out = await this.host.write('processing jobs', async (batch) => ({
-          finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
-          claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
-        }), finishing.map((p) => p.finish.jobId));
+        out = await this.host.write('processing jobs', async (batch) => {
+          // Read once the transaction runs: transactions run one at a time across tabs, so their
+          // times follow their order (a limiter window that starts later than now was opened
+          // before the clock was set back, not by a tab that got in first).
+          const now = Date.now();
+          return {
+            finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
+            claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
+          };
+        }, finishing.map((p) => p.finish.jobId));
       } catch (err) {
         // Nothing was written. Keep the outcomes and try again shortly.
         this.pending.unshift(...finishing);
