@@ -1,8 +1,9 @@
 // The Queue: Bull's API over the store. Every change is one storage command in one transaction;
 // after it commits, `#publish` tells this instance's listeners, its runner, its `finished()`
-// callers and the other tabs. Jobs reach the queue through a JobHost, never through the class.
+// callers, and posts a notice so the other tabs read the log (see catch-up.ts), which is how this
+// instance learns of theirs. Jobs reach the queue through a JobHost, never through the class.
 import { NoticeChannel } from '../channel/notice-channel.js';
-import { wireChange, type Notice } from '../channel/messages.js';
+import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
@@ -11,6 +12,7 @@ import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter
 import { Runner, type CloseMode } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
 import { dbName } from '../store/db-name.js';
+import { readLogSince } from '../store/log-since.js';
 import { readJobPage, type JobPage, type JobQuery, type PageStart } from '../store/job-page.js';
 import { obliterate } from '../store/obliterate.js';
 import { openQueueDb, type QueueDB } from '../store/open-db.js';
@@ -21,6 +23,7 @@ import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import { write, type WriteBatch } from '../store/write-batch.js';
+import { CatchUp } from './catch-up.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
@@ -58,6 +61,8 @@ export class Queue<Data = any, Result = any> {
   /** The door every Job of this queue writes and reads through. */
   readonly #host: JobHost<Result>;
   readonly #finished: FinishedWatchers<Result>;
+  /** What this instance has seen of the log, and how it reads what other instances committed. */
+  readonly #catchUp: CatchUp;
   #runner: Runner<Job<Data, Result>, Result> | null = null;
   /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
@@ -75,8 +80,18 @@ export class Queue<Data = any, Result = any> {
       if (event === 'error') console.error('jobtrail: an error listener threw', err);
       else this.#emitError(err);
     });
+    this.#catchUp = new CatchUp({
+      read: async (afterSeq) => readLogSince(await this.#open(true), afterSeq, CATCH_UP_PAGE),
+      react: (change) => this.#react(change),
+      drained: () => this.#events.emit('global:drained'),
+      error: (err) => this.#emitError(err),
+    });
     this.#db = openQueueDb(this.dbName, {
       onLost: (reason) => this.#emitError(new JobtrailError('ERR_STORAGE', `Queue ${name}: ${reason}`)),
+    }).then(async (db) => {
+      // What is in the log now is history; news is what comes after.
+      this.#catchUp.start((await readMeta(db)).seq);
+      return db;
     });
     this.#db.catch(() => {}); // reported by the first call that needs the database
     this.#channel = new NoticeChannel(this.dbName, (notice) => this.#onNotice(notice), (err) => this.#emitError(err));
@@ -267,7 +282,7 @@ export class Queue<Data = any, Result = any> {
       drained: () => {
         this.#events.emit('drained');
         this.#events.emit('global:drained');
-        this.#channel.post({ v: 1, kind: 'drained', from: this.instanceId });
+        this.#notify('drained');
       },
     });
     // A page that goes away gives its active jobs back (as `released`, not stalled).
@@ -312,6 +327,7 @@ export class Queue<Data = any, Result = any> {
     this.#closing ??= (async () => {
       await this.#runner?.close(mode, reason);
       globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+      this.#catchUp.stop();
       this.#channel.close();
       this.#closed = true;
       this.#finished.wakeAll();
@@ -384,16 +400,18 @@ export class Queue<Data = any, Result = any> {
   }
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
-    const { result, changes } = await write(await this.#open(internal), doing, body, prefetch);
-    if (changes.length > 0) this.#publish(changes);
+    const { result, changes, seqs } = await write(await this.#open(internal), doing, body, prefetch);
+    this.#catchUp.committed(seqs.after, seqs.to);
+    if (changes.length > 0) this.#publish(changes, seqs.to);
     return result;
   }
 
   /** #write for the runner's last moments: the transaction is created before this returns. */
   #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
-    return write(db, doing, body).then(({ result, changes }) => {
-      if (changes.length > 0) this.#publish(changes);
+    return write(db, doing, body).then(({ result, changes, seqs }) => {
+      this.#catchUp.committed(seqs.after, seqs.to);
+      if (changes.length > 0) this.#publish(changes, seqs.to);
       return result;
     });
   }
@@ -411,21 +429,26 @@ export class Queue<Data = any, Result = any> {
   }
 
   /** After a commit: local events, then what every instance does for every change, then the other tabs. */
-  #publish(changes: QueueChange[]): void {
+  #publish(changes: QueueChange[], seq: number): void {
     for (const change of changes) {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
-    this.#channel.post({ v: 1, kind: 'changes', from: this.instanceId, changes: changes.map(wireChange) });
+    this.#notify('changed', seq);
   }
 
-  #onNotice(notice: Notice): void {
+  /** Tell the other instances to look at the log (which goes up to `seq` at least). */
+  #notify(kind: Notice['kind'], seq = this.#catchUp.frontier ?? 0): void {
+    this.#channel.post({ v: NOTICE_VERSION, kind, from: this.instanceId, seq });
+  }
+
+  /** Any message on the channel, understood (`notice`) or not (null): read the log. */
+  #onNotice(notice: Notice | null): void {
     if (this.#closing) return;
-    if (notice.kind === 'drained') return this.#events.emit('global:drained');
-    for (const change of notice.changes) this.#react(change);
+    this.#catchUp.wake(notice);
   }
 
-  /** For every change, made here or in another tab: the runner, global events, `finished()` callers. */
+  /** For every change, made here or read in the log: the runner, global events, `finished()` callers. */
   #react(change: QueueChange): void {
     this.#runner?.notice(change);
     relayGlobal(this.#events, change);
@@ -434,6 +457,9 @@ export class Queue<Data = any, Result = any> {
 }
 
 export type { ProcessHandler };
+
+/** How many events one catch-up reads at most; more are read in the next one. */
+const CATCH_UP_PAGE = 500;
 
 function randomId(): string {
   return globalThis.crypto.randomUUID();

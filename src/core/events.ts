@@ -1,6 +1,6 @@
 // The events of the log: the stored format that must stay readable by every later version.
 // Type-only. Times are Unix milliseconds, taken once when the event is made, so folds are pure.
-import type { JobOpts, JobProgress } from './types.js';
+import type { JobOpts, JobProgress, JobState } from './types.js';
 
 interface EventOf<Type extends string, Payload> {
   type: Type;
@@ -64,7 +64,12 @@ export type JobEventType = JobEvent['type'];
 /** Changes of the queue itself (not of one job). Stored without a job id. */
 export type QueueEvent = EventOf<'paused', Record<string, never>> | EventOf<'resumed', Record<string, never>>;
 
-/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
-export type StoredEvent = (JobEvent & { seq: number; jobId: string }) | (QueueEvent & { seq: number; jobId?: undefined });
+/**
+ * A job event as stored: a global sequence number, the job, and the job's state after the event
+ * (the fold of the job's history up to it, written with it so a reader of the log — another tab
+ * catching up — needs no fold; logs written before it existed lack it).
+ */
+export type StoredJobEvent = JobEvent & { seq: number; jobId: string; state?: JobState };
 
-export type StoredJobEvent = JobEvent & { seq: number; jobId: string };
+/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
+export type StoredEvent = StoredJobEvent | (QueueEvent & { seq: number; jobId?: undefined });

@@ -24,7 +24,7 @@ export interface JobMachineInput {
   added: JobAdded;
 }
 
-const STALLED_REASON = 'job stalled more than allowable limit';
+export const STALLED_REASON = 'job stalled more than allowable limit';
 
 const ownsClaim = (context: JobContext, event: { payload: { token: string } }) =>
   context.claim !== null && context.claim.token === event.payload.token;

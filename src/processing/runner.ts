@@ -54,6 +54,8 @@ interface Running {
   /** Settles once the attempt's outcome is committed (or abandoned by a forced close). */
   done: Promise<void>;
   token: string;
+  /** The seq of the claim: only a removal after it concerns this attempt (ids restart after obliterate). */
+  claimSeq: number;
   /** The job as last committed by this instance: `discard()` during the attempt shows here. */
   context: JobContext;
 }
@@ -120,7 +122,7 @@ export class Runner<J, Result> {
     this.wake();
   }
 
-  /** A change was committed, here or in another tab. */
+  /** A change was committed here, or read in the log after another instance committed it. */
   notice(change: QueueChange): void {
     if (this.closing) return;
     const running = change.jobId === undefined ? undefined : this.running.get(change.jobId);
@@ -128,8 +130,8 @@ export class Runner<J, Result> {
     if (change.state === 'delayed') this.checkDue = true;
     if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
     if (change.type === 'active' && change.owner && change.owner !== this.host.instanceId) this.liveness.watch(change.owner);
-    if (change.type === 'removed' && change.jobId) {
-      this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
+    if (change.type === 'removed' && running && change.seq > running.claimSeq) {
+      running.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
   }
 
@@ -352,7 +354,7 @@ export class Runner<J, Result> {
       // Aborted because this instance gave the job back (or dropped it): nothing more to write.
       abandoned = this.departure !== null;
     });
-    const running: Running = { controller, done: Promise.resolve(), token, context: record.job };
+    const running: Running = { controller, done: Promise.resolve(), token, claimSeq: record.seq, context: record.job };
     running.done = (async () => {
       let outcome: AttemptOutcome;
       let error: Error | undefined;

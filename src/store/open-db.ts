@@ -24,6 +24,9 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           events.createIndex('byJob', ['jobId', 'seq']);
           db.createObjectStore('owners', { keyPath: 'owner' });
         }
+        if (oldVersion < 2) {
+          db.createObjectStore('removals', { keyPath: 'seq' });
+        }
       },
       blocking() {
         // A newer version (another tab after an update) waits for us: step aside.

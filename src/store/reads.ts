@@ -7,11 +7,11 @@ import type { QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
 
 export async function readMeta(db: QueueDB): Promise<MetaRecord> {
-  return guard('reading the queue', async () => (await db.get('meta', META_KEY)) ?? emptyMeta());
+  return guard(db, 'reading the queue', async () => (await db.get('meta', META_KEY)) ?? emptyMeta());
 }
 
 export async function readJob(db: QueueDB, jobId: string): Promise<JobRecord | undefined> {
-  return guard(`reading job ${jobId}`, () => db.get('jobs', jobId));
+  return guard(db, `reading job ${jobId}`, () => db.get('jobs', jobId));
 }
 
 export async function readCounts(db: QueueDB): Promise<JobCounts> {
@@ -23,7 +23,7 @@ export async function readCounts(db: QueueDB): Promise<JobCounts> {
  * from position `start` to `end` inclusive of the concatenation (`end` -1 means to the last).
  */
 export async function readJobs(db: QueueDB, states: readonly JobState[], start: number, end: number, asc: boolean): Promise<JobRecord[]> {
-  return guard('listing jobs', async () => {
+  return guard(db, 'listing jobs', async () => {
     const tx = db.transaction(['meta', 'jobs'], 'readonly');
     const meta = (await tx.objectStore('meta').get(META_KEY)) ?? emptyMeta();
     const index = tx.objectStore('jobs').index('byState');
@@ -54,7 +54,7 @@ export async function readJobs(db: QueueDB, states: readonly JobState[], start: 
 
 /** One job's events, in order. */
 export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJobEvent[]> {
-  return guard(`reading job ${jobId}'s history`, async () => {
+  return guard(db, `reading job ${jobId}'s history`, async () => {
     const events = await db.getAllFromIndex('events', 'byJob', jobEventsRange(jobId));
     return events as StoredJobEvent[];
   });
@@ -62,10 +62,11 @@ export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJob
 
 /** Events after `afterSeq`, in order, at most `count` (the whole log, page by page). */
 export async function readLog(db: QueueDB, afterSeq: number, count: number): Promise<StoredEvent[]> {
-  return guard('reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
+  return guard(db, 'reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
 }
 
-async function guard<T>(doing: string, body: () => Promise<T>): Promise<T> {
+/** Run a read; whatever IndexedDB throws becomes an error that says what was being done. */
+export async function guard<T>(_db: QueueDB, doing: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {

@@ -6,7 +6,8 @@ import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-export const DB_VERSION = 1;
+/** 1: meta, jobs, events, owners. 2: removals. */
+export const DB_VERSION = 2;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -25,6 +26,27 @@ export interface MetaRecord {
   floors: Partial<Record<JobState, Rank>>;
   /** The rate limiter's current window, shared by every tab. */
   limiter: { windowStart: number; started: number } | null;
+  /** Removal records up to this seq are pruned (see pruneRemovals). Absent before any pruning. */
+  removalsPrunedTo?: number;
+}
+
+/**
+ * What became of a job that was deleted, or of every job (obliterate, without `jobId`). A removal
+ * deletes the job's events, so this record, with a seq of its own, is how an instance that catches
+ * up with the log later learns of it — and, for a job deleted as it finished (removeOnComplete), of
+ * its outcome. Kept for the last REMOVALS_KEPT seqs only.
+ */
+export interface RemovalRecord {
+  seq: number;
+  jobId?: string;
+  /** The job's state when it was deleted. */
+  state?: JobState;
+  /** The seq of the job's last event: a reader that had not seen it learns the outcome here. */
+  lastSeq?: number;
+  /** A completed job's result. */
+  returnvalue?: unknown;
+  /** A failed job's reason. */
+  failedReason?: string;
 }
 
 /**
@@ -50,9 +72,10 @@ export interface QueueSchema extends DBSchema {
   /** The log. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
   owners: { key: string; value: OwnerRecord };
+  removals: { key: number; value: RemovalRecord };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals';
 
 export function emptyMeta(): MetaRecord {
   return {
