@@ -68,6 +68,8 @@ export class Queue<Data = any, Result = any> {
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
+  /** Set when the database went away under the queue (deleted, upgraded, closed): every call fails with it. */
+  #lost: JobtrailError | null = null;
 
   constructor(name: string, options?: QueueOptions) {
     this.#options = resolveQueueOptions<Job>(name, options);
@@ -86,9 +88,7 @@ export class Queue<Data = any, Result = any> {
       drained: () => this.#events.emit('global:drained'),
       error: (err) => this.#emitError(err),
     });
-    this.#db = openQueueDb(this.dbName, {
-      onLost: (reason) => this.#emitError(new JobtrailError('ERR_STORAGE', `Queue ${name}: ${reason}`)),
-    }).then(async (db) => {
+    this.#db = openQueueDb(this.dbName, { onLost: (_loss, error) => this.#lose(error) }).then(async (db) => {
       // What is in the log now is history; news is what comes after.
       this.#catchUp.start((await readMeta(db)).seq);
       return db;
@@ -110,6 +110,7 @@ export class Queue<Data = any, Result = any> {
       queueName: name,
       read: async (jobId) => readJob(await this.#open(true), jobId),
       lifecycle: () => (this.#closed ? 'closed' : this.#closing ? 'closing' : 'open'),
+      lost: () => this.#lost,
     });
   }
 
@@ -387,6 +388,7 @@ export class Queue<Data = any, Result = any> {
   }
 
   #assertOpen(): void {
+    if (this.#lost) throw this.#lost;
     if (this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
   }
 
@@ -395,6 +397,7 @@ export class Queue<Data = any, Result = any> {
    * jobs still running while a graceful close waits for them (`internal`) only once it is done.
    */
   async #open(internal = false): Promise<QueueDB> {
+    if (this.#lost) throw this.#lost;
     if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
     return this.#db;
   }
@@ -422,7 +425,23 @@ export class Queue<Data = any, Result = any> {
     void this.#shutdown('release', new JobtrailError('ERR_QUEUE_CLOSED', 'The page was closed or reloaded'));
   };
 
+  /**
+   * The database went away under the queue. Say so first; then, while the connection still takes a
+   * transaction (it is closing after this returns, unless the browser closed it already), give the
+   * active jobs back and release the Web Lock so other tabs requeue at once; every `finished()`
+   * and every later call fails with this error.
+   */
+  #lose(error: JobtrailError): void {
+    if (this.#lost) return;
+    this.#emitError(error);
+    this.#lost = error;
+    void this.#shutdown('release', error);
+    this.#finished.wakeAll();
+  }
+
   #emitError(err: unknown): void {
+    // Once the database is lost, errors that only echo the loss were said already.
+    if (this.#lost && (err === this.#lost || (err as { cause?: unknown } | null)?.cause === this.#lost)) return;
     const error = err instanceof Error ? err : new Error(String(err));
     if (this.#events.has('error')) this.#events.emit('error', error);
     else console.error(`jobtrail: queue ${this.name}:`, error);

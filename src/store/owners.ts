@@ -1,14 +1,14 @@
 // Heartbeats of processing instances, for runtimes without Web Locks (Node tests, old browsers).
 // No event: liveness is not part of any job's history.
 import { storageError } from '../core/errors.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 
 /** beat — writes: `owner`'s heartbeat record, valid until `expiresAt` (Unix ms). */
 export async function beat(db: QueueDB, owner: string, expiresAt: number): Promise<void> {
   try {
     await db.put('owners', { owner, expiresAt });
   } catch (err) {
-    throw storageError(err, 'renewing the heartbeat');
+    throw lostError(db) ?? storageError(err, 'renewing the heartbeat');
   }
 }
 
@@ -29,9 +29,9 @@ export function leaveNote(db: QueueDB, owner: string, tokens: string[], reason: 
     void tx.store.put({ owner, expiresAt: 0, left: { at: now, reason, tokens } }).catch(() => {});
     tx.commit?.();
     return tx.done.catch((err: unknown) => {
-      throw storageError(err, 'leaving a note for the jobs given back');
+      throw lostError(db) ?? storageError(err, 'leaving a note for the jobs given back');
     });
   } catch (err) {
-    return Promise.reject(storageError(err, 'leaving a note for the jobs given back'));
+    return Promise.reject(lostError(db) ?? storageError(err, 'leaving a note for the jobs given back'));
   }
 }

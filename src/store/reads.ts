@@ -3,7 +3,7 @@ import { JobtrailError, storageError } from '../core/errors.js';
 import type { StoredEvent, StoredJobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
 
 export async function readMeta(db: QueueDB): Promise<MetaRecord> {
@@ -65,11 +65,14 @@ export async function readLog(db: QueueDB, afterSeq: number, count: number): Pro
   return guard(db, 'reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
 }
 
-/** Run a read; whatever IndexedDB throws becomes an error that says what was being done. */
-export async function guard<T>(_db: QueueDB, doing: string, body: () => Promise<T>): Promise<T> {
+/**
+ * Run a read; whatever IndexedDB throws becomes an error that says what was being done — or, once
+ * the connection is lost, what happened to it.
+ */
+export async function guard<T>(db: QueueDB, doing: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
-    throw err instanceof JobtrailError ? err : storageError(err, doing);
+    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }

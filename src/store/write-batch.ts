@@ -8,7 +8,7 @@ import type { JobEvent, QueueEvent } from '../core/events.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
@@ -200,7 +200,7 @@ export async function write<T>(
     return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq } };
   } catch (err) {
     batch?.abort();
-    throw err instanceof JobtrailError ? err : storageError(err, doing);
+    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }
 
