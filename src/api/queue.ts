@@ -453,17 +453,22 @@ export class Queue<Data = any, Result = any> {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
-    this.#notify('changed', seq);
+    const work = changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed');
+    this.#notify('changed', seq, work);
   }
 
   /** Tell the other instances to look at the log (which goes up to `seq` at least). */
-  #notify(kind: Notice['kind'], seq = this.#catchUp.frontier ?? 0): void {
-    this.#channel.post({ v: NOTICE_VERSION, kind, from: this.instanceId, seq });
+  #notify(kind: Notice['kind'], seq = this.#catchUp.frontier ?? 0, work = false): void {
+    const notice: Notice = { v: NOTICE_VERSION, kind, from: this.instanceId, seq };
+    if (work) notice.work = true;
+    this.#channel.post(notice);
   }
 
   /** Any message on the channel, understood (`notice`) or not (null): read the log. */
   #onNotice(notice: Notice | null): void {
     if (this.#closing) return;
+    // Processors need not wait for the read to look for work; what they find is in the log anyway.
+    if (notice?.work) this.#runner?.hint();
     this.#catchUp.wake(notice);
   }
 

@@ -15,6 +15,8 @@ export interface Notice {
   from: string;
   /** The log's last seq when it was posted: a receiver that has read that far need not look. */
   seq: number;
+  /** A job became waiting or delayed, or the queue resumed: a processor may look for work at once. */
+  work?: true;
 }
 
 /** The notice, or null when the message is not one this version understands (still a wake-up). */
@@ -24,5 +26,7 @@ export function parseNotice(value: unknown): Notice | null {
   if (m.v !== NOTICE_VERSION || typeof m.from !== 'string') return null;
   if (m.kind !== 'changed' && m.kind !== 'drained') return null;
   if (typeof m.seq !== 'number' || !Number.isSafeInteger(m.seq) || m.seq < 0) return null;
-  return { v: NOTICE_VERSION, kind: m.kind, from: m.from, seq: m.seq };
+  const notice: Notice = { v: NOTICE_VERSION, kind: m.kind, from: m.from, seq: m.seq };
+  if (m.work === true) notice.work = true;
+  return notice;
 }

@@ -92,6 +92,8 @@ export class Runner<J, Result> {
   private mayHaveWork = true;
   /** A job became delayed, or one fell due: promote due jobs even when no slot is free to claim them. */
   private checkDue = false;
+  /** The log's seq as the last claim saw it: changes up to it need no wake-up (that claim saw them). */
+  private seenThrough = 0;
   private drained = false;
   private closing = false;
   private closed: Promise<void> | null = null;
@@ -127,12 +129,25 @@ export class Runner<J, Result> {
     if (this.closing) return;
     const running = change.jobId === undefined ? undefined : this.running.get(change.jobId);
     if (running && change.job?.claim?.token === running.token) running.context = change.job;
-    if (change.state === 'delayed') this.checkDue = true;
-    if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
+    if (change.seq > this.seenThrough) {
+      if (change.state === 'delayed') this.checkDue = true;
+      if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
+    }
     if (change.type === 'active' && change.owner && change.owner !== this.host.instanceId) this.liveness.watch(change.owner);
     if (change.type === 'removed' && running && change.seq > running.claimSeq) {
       running.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
+  }
+
+  /**
+   * Another tab says a job may have become waiting or delayed: look now, before reading the log
+   * (which `notice` then brings; the claim will have seen it). A false hint costs one claim that
+   * finds nothing.
+   */
+  hint(): void {
+    if (this.closing) return;
+    this.checkDue = true;
+    this.wake();
   }
 
   /**
@@ -271,7 +286,7 @@ export class Runner<J, Result> {
       // a held runner also looks again on its own.
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming && !promoting) break;
-      let out: { finished: Finished[]; claim: ClaimResult | null };
+      let out: { finished: Finished[]; claim: ClaimResult | null; seen: number };
       try {
         out = await this.host.write('processing jobs', async (batch) => {
           // Read once the transaction runs: transactions run one at a time across tabs, so their
@@ -281,6 +296,7 @@ export class Runner<J, Result> {
           return {
             finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
             claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
+            seen: batch.meta.seq,
           };
         }, finishing.map((p) => p.finish.jobId));
       } catch (err) {
@@ -292,8 +308,10 @@ export class Runner<J, Result> {
       }
       finishing.forEach((p, i) => p.settle(out.finished[i]!));
       if (out.claim) {
-        // That claim saw every delayed job, including those this very transaction delayed.
+        // That claim saw every delayed job, including those this very transaction delayed, and
+        // every job made waiting up to its seq.
         this.checkDue = false;
+        this.seenThrough = Math.max(this.seenThrough, out.seen);
         this.afterClaim(out.claim, claiming ? free : 0);
       }
     }
@@ -343,8 +361,11 @@ export class Runner<J, Result> {
   private execute(record: JobRecord): void {
     const token = record.job.claim!.token;
     const jobId = record.id;
-    // Claimed while this instance was already on its way out.
-    if (this.departure) return this.giveBack([{ jobId, token }]);
+    // Claimed while this instance was already on its way out: given back (or, crashing, dropped).
+    if (this.departure) {
+      if (this.departure.mode === 'release') this.giveBack([{ jobId, token }]);
+      return;
+    }
     const job = this.host.makeJob(record, token);
     const handler = this.handlerFor(record.job.name);
     const controller = new AbortController();
