@@ -18,6 +18,10 @@ export function startBridgeProcess(settings: { redisPort: number; routes: Record
       env: { ...process.env, BRIDGE_SETTINGS: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // Whatever happens to the test, no bridge outlives its process.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     let output = '';
     child.stdout!.on('data', (data: Buffer) => {
       output += data.toString();

@@ -44,6 +44,10 @@ export async function startRedis({ persistent = false } = {}): Promise<TestRedis
       // Ready when it says so (at log level notice): no polling.
       const proc = spawn(redisServerPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
+      // Whatever happens to the test (a hook that times out), no Redis outlives its process.
+      const reap = () => proc.kill('SIGKILL');
+      process.once('exit', reap);
+      proc.once('exit', () => process.off('exit', reap));
       let output = '';
       const onData = (data: Buffer) => {
         output += data.toString();
