@@ -141,7 +141,11 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (!route) throw new BridgeHttpError(404, 'No such route: the bridge serves POST /jobs, GET /jobs/:id and GET /jobs/:id/events');
     const [, id, events] = route;
     const method = id === undefined ? 'POST' : 'GET';
-    if (request.method !== method) return new Response(null, { status: 405, headers: { allow: method } });
+    if (request.method !== method) {
+      const refusal = errorResponse(405, `${url.pathname} takes ${method} only`);
+      refusal.headers.set('allow', method);
+      return refusal;
+    }
     const version = request.headers.get('jobtrail-bridge');
     if (version !== null && version !== String(PROTOCOL_VERSION)) throw new BridgeHttpError(400, `Unsupported jobtrail-bridge protocol version ${JSON.stringify(version)}; this bridge speaks ${PROTOCOL_VERSION}`);
     const client = await authorize(request);

@@ -32,7 +32,7 @@ const authorize: BridgeOptions['authorize'] = (request) => {
 beforeAll(async () => {
   redis = await startRedis();
   blobDir = mkdtempSync(join(tmpdir(), 'jobtrail-blobs-'));
-  bridge = createBridge({ connection: redis.connection, routes: { echo: 'work' }, authorize, blobDir, maxBodyBytes: MAX_BODY, pollMs: 100, onError: (err) => errors.push(err) });
+  bridge = createBridge({ connection: redis.connection, routes: { echo: 'work', resize: 'work' }, authorize, blobDir, maxBodyBytes: MAX_BODY, pollMs: 100, onError: (err) => errors.push(err) });
   server = createServer((req, res) => void bridge.handleNode(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/jobtrail`;
@@ -101,6 +101,8 @@ describe('POST /jobs', () => {
     const late = await status(await json(body));
     expect(late).toMatchObject({ status: 200, body: { state: 'completed', returnvalue: { n: 1, doubled: 2 }, logCount: 2 } });
     expect(runs.get(bullId)).toBe(1);
+    // The same id with another job name is a conflict, not a second job.
+    expect(await status(await json({ ...body, name: 'resize' }))).toMatchObject({ status: 409, body: { error: { status: 409 } } });
   });
 
   it('keeps clients apart: the same browser id from another client is another job, and a client cannot read the other one', async () => {
