@@ -174,6 +174,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       return await handle(request);
     } catch (err) {
       if (err instanceof BridgeHttpError) return errorResponse(err.status, err.message);
+      // The client went away mid-request (its upload stopped): nobody reads the answer, nothing to report.
+      if (request.signal.aborted) return errorResponse(400, 'The request was aborted');
       onError(err);
       return errorResponse(500, 'The bridge failed to handle the request');
     }

@@ -169,6 +169,19 @@ describe('POST /jobs', () => {
     expect(await jobCount()).toBe(before);
   });
 
+  it('shrugs off a client that goes away mid-upload: nothing queued, nothing reported', async () => {
+    const before = await jobCount();
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(`${base}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-client': 'alice', 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write('{"queue":"bad","id":"gone","name":"echo","data":"', () => req.destroy());
+    });
+    // The bridge still answers, and the aborted request left no job behind (afterAll: no errors reported).
+    expect((await fetch(`${base}/jobs/gone?queue=bad`, { headers: { 'x-client': 'alice' } })).status).toBe(404);
+    expect(await jobCount()).toBe(before);
+  });
+
   it('hands a 5 MB Blob field to saveBlob intact; the job data holds an opaque reference, never a path', async () => {
     const bytes = randomBytes(5 * 1024 * 1024);
     const sha = createHash('sha256').update(bytes).digest('hex');
