@@ -10,6 +10,8 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobFile, createBridge, serverJobId, type Bridge } from '../../src/bridge.js';
 import { forwardTo } from '../../src/bridge/forward-to.js';
+// TODO(merge): the Queue's new home after the layering.
+import type { Queue as BrowserQueue } from '../../src/index.js';
 import { memoryJob, runToEnd } from './support/browser-job.js';
 import { freePort, startRedis, type TestRedis } from './support/redis.js';
 import { echoWorker, Gates } from './support/server-side.js';
@@ -144,6 +146,11 @@ describe('forwardTo', () => {
       { name: 'a.bin', sha: sha(big) },
       { name: 'blob', sha: sha(new TextEncoder().encode('hello')) },
     ]);
+  });
+
+  it("is a processor jobtrail's Queue takes: its Job is a ForwardedJob (checked by the type checker)", () => {
+    const register = (queue: BrowserQueue<{ file: Blob }, { url: string }>) => queue.process('transcode', 2, forwardTo<{ url: string }>(url));
+    expect(typeof register).toBe('function');
   });
 
   it('reads the queue name from queueName first, else queue.name, and refuses a job with neither', async () => {
