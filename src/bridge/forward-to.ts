@@ -7,8 +7,9 @@ import { PROTOCOL_VERSION, type BridgeEvents, type CreateJobBody, type ErrorBody
 
 /**
  * What forwardTo needs of a job: jobtrail's `Job` has all of it. The queue's name comes from
- * `queueName`, else `queue.name`; `queue.getJobLogs` (when there) tells which server log lines the
- * job already holds from an earlier run, so none is written twice.
+ * `queueName`, else `queue.name`; `history()` (when there) tells which server log lines the job
+ * already holds from an earlier run, so none is written twice (without it, as in a Web Worker
+ * processor, lines may be written again after a reload).
  */
 export interface ForwardedJob {
   readonly id: string;
@@ -16,10 +17,11 @@ export interface ForwardedJob {
   readonly data: unknown;
   readonly opts?: object;
   readonly queueName?: string;
-  readonly queue?: { readonly name: string; getJobLogs?(id: string): Promise<{ logs: string[] }> };
+  readonly queue?: { readonly name: string };
   readonly progress?: unknown;
   updateProgress(progress: number | object): Promise<void>;
   log(line: string): Promise<number>;
+  history?(): Promise<readonly { type: string; payload?: unknown }[]>;
 }
 
 export interface ForwardOptions {
@@ -130,7 +132,8 @@ class Mirror {
   }
 
   static async of(job: ForwardedJob): Promise<Mirror> {
-    const logs = job.queue?.getJobLogs ? (await job.queue.getJobLogs(job.id)).logs : [];
+    const events = job.history ? await job.history() : [];
+    const logs = events.flatMap((event) => (event.type === 'log' ? [(event.payload as { line: string }).line] : []));
     return new Mirror(job, logs);
   }
 

@@ -155,8 +155,11 @@ describe('forwardTo', () => {
 
   it('reads the queue name from queueName first, else queue.name, and refuses a job with neither', async () => {
     const job = memoryJob('named', 'q1', 'echo', { n: 5 });
-    expect(await forwardTo(url, { headers })({ ...job, queueName: undefined }, never())).toEqual({ n: 5, doubled: 10 });
+    expect(await forwardTo(url, { headers })({ ...job, queueName: undefined, queue: { name: 'named' } }, never())).toEqual({ n: 5, doubled: 10 });
     expect(await work.getJob(serverJobId('alice', 'named', 'q1'))).toBeDefined();
+    const both = memoryJob('named', 'q2', 'echo', { n: 6 });
+    expect(await forwardTo(url, { headers })({ ...both, queue: { name: 'ignored' } }, never())).toEqual({ n: 6, doubled: 12 });
+    expect(await work.getJob(serverJobId('alice', 'named', 'q2'))).toBeDefined();
     await expect(forwardTo(url, { headers })({ ...job, queueName: undefined, queue: undefined }, never())).rejects.toThrow(/queueName/);
   });
 });

@@ -27,8 +27,8 @@ export function memoryJob(queueName: string, id: string, name: string, data: unk
     progressHistory: [],
     progress: 0,
     postponed: 0,
-    // Like jobtrail's Job: its queue reads the job's log lines back.
-    queue: { name: queueName, getJobLogs: async () => ({ logs: [...job.logs] }) },
+    // Like jobtrail's Job: its history holds its log lines.
+    history: async () => job.logs.map((line) => ({ type: 'log', payload: { line } })),
     async updateProgress(progress) {
       job.progress = progress;
       job.progressHistory.push(progress);
