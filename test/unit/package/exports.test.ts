@@ -34,7 +34,7 @@ describe('package', () => {
   });
 
   it('builds every export to JavaScript and type declarations', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './inspector', './sw', './worker']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './inspector', './sw', './worker']);
     for (const entry of Object.values(pkg.exports)) {
       expect(existsSync(built(entry.import)), entry.import).toBe(true);
       expect(existsSync(built(entry.types)), entry.types).toBe(true);
@@ -52,6 +52,8 @@ describe('package', () => {
     for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
     // Importing the inspector defines nothing (and works where there is no DOM).
     expect(typeof (await load('./inspector')).defineInspector).toBe('function');
+    const bridge = await load('./bridge');
+    for (const name of ['createBridge', 'blobFile', 'fileBlobStore']) expect(typeof bridge[name], name).toBe('function');
   });
 
   it('keeps internal members out of the published types', () => {

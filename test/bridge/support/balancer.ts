@@ -1,0 +1,60 @@
+// A round-robin TCP load balancer on 127.0.0.1, as a bridge deployment would sit behind: each
+// client connection goes to the next backend that accepts it; when a backend's side closes (its
+// process died), the client's connection closes too, and the client's next connection goes to
+// another backend.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export interface Balancer {
+  port: number;
+  /** Backend ports; replace the list to add or drop backends. */
+  backends: number[];
+  /** Open client connections per backend port. */
+  open(backend: number): number;
+  close(): Promise<void>;
+}
+
+export async function startBalancer(backends: number[]): Promise<Balancer> {
+  const live = new Map<number, Set<Socket>>();
+  const clients = new Set<Socket>();
+  let next = 0;
+  const balancer: Balancer = {
+    port: 0,
+    backends,
+    open: (backend) => live.get(backend)?.size ?? 0,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of clients) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+
+  const server: Server = createServer((client) => {
+    clients.add(client);
+    client.pause();
+    client.on('error', () => {});
+    client.on('close', () => clients.delete(client));
+    const tryBackend = (tries: number) => {
+      if (tries >= balancer.backends.length || client.destroyed) return client.destroy();
+      const port = balancer.backends[next++ % balancer.backends.length]!;
+      const upstream = connect(port, '127.0.0.1');
+      upstream.once('error', () => tryBackend(tries + 1)); // refused: the next one
+      upstream.once('connect', () => {
+        upstream.removeAllListeners('error');
+        upstream.on('error', () => client.destroy());
+        const set = live.get(port) ?? new Set();
+        live.set(port, set);
+        set.add(client);
+        client.on('close', () => set.delete(client));
+        upstream.on('close', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+      });
+    };
+    tryBackend(0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  balancer.port = (server.address() as { port: number }).port;
+  return balancer;
+}
