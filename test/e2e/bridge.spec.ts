@@ -1,11 +1,15 @@
 // The browser end of the bridge in Chromium: pages forward jobs with forwardTo to a bridge that is
 // same-origin (the test server proxies /api/jobtrail to it, as an app's server would mount it) and
-// reads the page's session cookie; BullMQ workers run the jobs on a real Redis. A reload mid-job
-// makes no second server job; going offline mid-forward gives the job back without using an attempt.
+// reads the page's session cookie. Behind that address, a load balancer spreads connections over
+// two bridges (one in this process, one a process of its own), and two BullMQ workers run the jobs
+// on a real Redis. A reload mid-job makes no second server job; going offline mid-forward gives the
+// job back without using an attempt.
 import { createServer, type Server } from 'node:http';
 import { Queue, type Worker } from 'bullmq';
 import type { Page } from '@playwright/test';
 import { createBridge, serverJobId, type Bridge } from '../../src/bridge';
+import { startBalancer, type Balancer } from '../bridge/support/balancer';
+import { startBridgeProcess, type BridgeProcess } from '../bridge/support/processes';
 import { startRedis, type TestRedis } from '../bridge/support/redis';
 import { echoWorker, Gates } from '../bridge/support/server-side';
 import { expect, test } from './fixtures';
@@ -13,7 +17,9 @@ import { expect, test } from './fixtures';
 let redis: TestRedis;
 let bridge: Bridge;
 let server: Server;
-let worker: Worker;
+let other: BridgeProcess;
+let balancer: Balancer;
+let workers: Worker[] = [];
 let work: Queue;
 const gates = new Gates();
 const runs = new Map<string, number>();
@@ -33,15 +39,19 @@ test.beforeAll(async () => {
     onError: (err) => bridgeErrors.push(err),
   });
   server = createServer((req, res) => void bridge.handleNode(req, res));
-  await new Promise<void>((resolve) => server.listen(Number(process.env.JOBTRAIL_BRIDGE_PORT), '127.0.0.1', resolve));
-  worker = echoWorker('work', redis.connection, gates, runs);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  other = await startBridgeProcess({ redisPort: redis.connection.port, routes: { echo: 'work' }, pollMs: 200 });
+  balancer = await startBalancer([(server.address() as { port: number }).port, other.port], Number(process.env.JOBTRAIL_BRIDGE_PORT));
+  workers = [echoWorker('work', redis.connection, gates, runs), echoWorker('work', redis.connection, gates, runs)];
   work = new Queue('work', { connection: redis.connection });
 });
 
 test.afterAll(async () => {
   gates.openAll();
-  await worker?.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await work?.close();
+  await balancer?.close();
+  await other?.kill();
   await bridge?.close();
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
@@ -75,13 +85,14 @@ function processWithForward(page: Page, queue: string, concurrency: number) {
 
 const serverJobs = async () => Object.values(await work.getJobCounts()).reduce((a, b) => a + b, 0);
 
-test('a page forwards 20 jobs: each runs once on the server and completes here with its return value, progress and log lines', async ({ openTab }) => {
+test('a page forwards 200 jobs through two bridges: each runs once on the server and completes here with its return value, progress and log lines', async ({ openTab }) => {
+  test.setTimeout(120_000);
   const page = await openBridgePage(openTab);
   // Over HTTP/1.1 Chromium opens 6 connections per origin, and each forward holds one: stay below.
   await processWithForward(page, 'forward', 4);
   const jobs = await page.evaluate(async () => {
     const queue = window.state.queue;
-    const added = await queue.addBulk(Array.from({ length: 20 }, (_, n) => ({ name: 'echo', data: { n } })));
+    const added = await queue.addBulk(Array.from({ length: 200 }, (_, n) => ({ name: 'echo', data: { n } })));
     await Promise.all(added.map((job: any) => job.finished()));
     return Promise.all(
       added.map(async (added: any) => {
@@ -109,6 +120,9 @@ test('a page forwards 20 jobs: each runs once on the server and completes here w
     });
     expect(runs.get(serverJobId('alice', 'forward', job.id)), `server runs of job ${job.id}`).toBe(1);
   }
+  expect(jobs).toHaveLength(200);
+  // Both bridges served the page.
+  for (const backend of balancer.backends) expect(balancer.served(backend), `connections to bridge :${backend}`).toBeGreaterThan(0);
 });
 
 test('reloading the tab mid-job makes no second server job: the job resumes following the same one', async ({ openTab }) => {
@@ -154,7 +168,7 @@ test('offline during a forward: the job is given back without using an attempt, 
   });
   // The network goes away under the open event stream.
   await context.setOffline(true);
-  server.closeAllConnections();
+  balancer.dropClients();
   await page.evaluate(() => window.state.postponed);
   const held = await page.evaluate(async () => {
     const job = await window.state.queue.getJob('1');

@@ -10,17 +10,27 @@ export interface Balancer {
   backends: number[];
   /** Open client connections per backend port. */
   open(backend: number): number;
+  /** Client connections a backend has taken so far. */
+  served(backend: number): number;
+  /** Cut every open connection, as a network that goes away does. */
+  dropClients(): void;
   close(): Promise<void>;
 }
 
-export async function startBalancer(backends: number[]): Promise<Balancer> {
+/** A balancer on `port` (0: any free port) over `backends`. */
+export async function startBalancer(backends: number[], port = 0): Promise<Balancer> {
   const live = new Map<number, Set<Socket>>();
+  const served = new Map<number, number>();
   const clients = new Set<Socket>();
   let next = 0;
   const balancer: Balancer = {
     port: 0,
     backends,
     open: (backend) => live.get(backend)?.size ?? 0,
+    served: (backend) => served.get(backend) ?? 0,
+    dropClients: () => {
+      for (const socket of clients) socket.destroy();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const socket of clients) socket.destroy();
@@ -44,6 +54,7 @@ export async function startBalancer(backends: number[]): Promise<Balancer> {
         const set = live.get(port) ?? new Set();
         live.set(port, set);
         set.add(client);
+        served.set(port, (served.get(port) ?? 0) + 1);
         client.on('close', () => set.delete(client));
         upstream.on('close', () => client.destroy());
         client.on('close', () => upstream.destroy());
@@ -54,7 +65,7 @@ export async function startBalancer(backends: number[]): Promise<Balancer> {
     };
     tryBackend(0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   balancer.port = (server.address() as { port: number }).port;
   return balancer;
 }

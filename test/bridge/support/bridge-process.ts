@@ -1,6 +1,6 @@
 // A bridge in a process of its own, as in production: `node --import tsx bridge-process.ts`, with
 // the settings as JSON in BRIDGE_SETTINGS. Prints `{"port":N}` once it listens. Clients identify
-// themselves with an `x-client` header (a stand-in for the app's session).
+// themselves with an `x-client` header or, from a page, a `session` cookie (the app's session).
 import { createServer } from 'node:http';
 import { createBridge } from '../../../src/bridge.js';
 
@@ -9,7 +9,7 @@ const bridge = createBridge({
   connection: { host: '127.0.0.1', port: settings.redisPort },
   routes: settings.routes,
   authorize: (request) => {
-    const clientId = request.headers.get('x-client');
+    const clientId = request.headers.get('x-client') ?? /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
     return clientId ? { clientId } : null;
   },
   ...(settings.blobDir && { blobDir: settings.blobDir }),
