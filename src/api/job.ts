@@ -13,7 +13,7 @@ export interface JobQueueRef<Data, Result> {
   getJob(id: string): Promise<Job<Data, Result> | null>;
 }
 
-export class Job<Data = any, Result = any> {
+export class Job<Data = unknown, Result = unknown> {
   readonly id!: string;
   readonly name!: string;
   data!: Data;

@@ -7,8 +7,15 @@ import type { Job } from './job.js';
 
 export type { WorkerSource };
 
-/** A processor that runs in the calling thread. */
-export type ProcessFunction<Data, Result> = (job: Job<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
+/**
+ * A processor that runs in the calling thread: it gets the job and an `AbortSignal` (not Bull's
+ * `done` callback), and returns the result or throws.
+ */
+// Written as a method's type, whose parameters TypeScript compares both ways: so a
+// Queue<{ file: File }, string> can still be passed where a plain `Queue` is expected.
+export type ProcessFunction<Data, Result> = {
+  processor(job: Job<Data, Result>, signal: AbortSignal): Promise<Result> | Result;
+}['processor'];
 
 export type ProcessHandler<Data, Result> = ProcessFunction<Data, Result> | WorkerSource;
 
@@ -25,6 +32,13 @@ export function parseProcessArgs<Data, Result>(args: unknown[]): ProcessSpec<Dat
   const rest = [...args];
   if (typeof rest[0] === 'string' && rest.length > 1) name = rest.shift() as string;
   if (typeof rest[0] === 'number') concurrency = rest.shift() as number;
+  if (args.length === 1 && typeof args[0] === 'string') {
+    // A lone string is a job name whose handler was forgotten far more often than a worker URL.
+    throw new InvalidOptionError(
+      `process(${describe(args[0])}): no handler. Pass one: process(name, handler); a worker script URL goes ` +
+      `after a name or a concurrency (process('*', url)), or as a URL object (process(new URL(url, import.meta.url)))`,
+    );
+  }
   if (rest.length !== 1) {
     throw new InvalidOptionError('process() takes ([name], [concurrency], handler)');
   }
@@ -48,3 +62,4 @@ export function createProcessor<Data, Result>({ name, concurrency, handler }: Pr
       : new WorkerPool<Result>(handler, concurrency);
   return { name, concurrency, processor };
 }
+

@@ -25,7 +25,7 @@ import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
-import { createProcessor, parseProcessArgs, type ProcessHandler } from './process-args.js';
+import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
 import type { QueueOptions, QueueSettings } from './types.js';
@@ -39,7 +39,7 @@ import type { QueueOptions, QueueSettings } from './types.js';
  * await uploads.add('upload', { file }, { attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
  * uploads.process('upload', 2, async (job, signal) => (await fetch('/upload', { method: 'POST', body: job.data.file, signal })).text());
  */
-export class Queue<Data = any, Result = any> {
+export class Queue<Data = unknown, Result = unknown> {
   readonly name: string;
   /** Namespace of the IndexedDB database; the database is named `${prefix}:${name}`. */
   readonly prefix: string;
@@ -55,7 +55,11 @@ export class Queue<Data = any, Result = any> {
   /** The door every Job of this queue writes and reads through. */
   readonly #host: JobHost<Result>;
   readonly #finished: FinishedWatchers<Result>;
-  #runner: Runner<Job<Data, Result>, Result> | null = null;
+  /**
+   * Typed by the plain Job, not Job<Data, Result>: the runner only passes jobs through, and a
+   * field that mentions Data in a parameter position would stop a Queue<D, R> from being a Queue.
+   */
+  #runner: Runner<Job, unknown> | null = null;
   /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
@@ -242,7 +246,8 @@ export class Queue<Data = any, Result = any> {
    * `AbortSignal` (aborted on timeout, forced close, or removal) and returns the job's result.
    * Resolves once this instance is ready to claim jobs.
    */
-  process(handler: ProcessHandler<Data, Result>): Promise<void>;
+  // A lone string is refused (a forgotten handler, not a worker URL): `process('upload')` does not compile.
+  process(handler: ProcessFunction<Data, Result> | Exclude<WorkerSource, string>): Promise<void>;
   process(concurrency: number, handler: ProcessHandler<Data, Result>): Promise<void>;
   process(name: string, handler: ProcessHandler<Data, Result>): Promise<void>;
   process(name: string, concurrency: number, handler: ProcessHandler<Data, Result>): Promise<void>;
@@ -252,7 +257,7 @@ export class Queue<Data = any, Result = any> {
     const db = await this.#open();
     // close() may have begun while the database opened; it would never stop a runner made now.
     this.#assertOpen();
-    this.#runner ??= new Runner<Job<Data, Result>, Result>(db, {
+    this.#runner ??= new Runner<Job, unknown>(db, {
       instanceId: this.instanceId,
       dbName: this.dbName,
       settings: this.settings,

@@ -8,7 +8,7 @@ import type { JobOpts, JobProgress } from '../core/types.js';
 import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
 
 /** The job as a worker processor sees it: the job's fields, and the calls that report back. */
-export interface WorkerJob<Data = any, Result = any> {
+export interface WorkerJob<Data = unknown, Result = unknown> {
   readonly id: string;
   readonly name: string;
   /** Structured-cloned from the store: Blobs, Files and ArrayBuffers arrive as such. */
@@ -30,7 +30,7 @@ export interface WorkerJob<Data = any, Result = any> {
  * forced close, removal): code after an `await` will not run then, but handlers shared with
  * in-thread processors can pass it on as usual (`fetch(url, { signal })`).
  */
-export type WorkerProcessFunction<Data = any, Result = any> = (job: WorkerJob<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
+export type WorkerProcessFunction<Data = unknown, Result = unknown> = (job: WorkerJob<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
 
 /**
  * Serve `processor` to the queue that started this worker. Call it once, at the top of the worker
@@ -47,7 +47,7 @@ export type WorkerProcessFunction<Data = any, Result = any> = (job: WorkerJob<Da
  *   return response.text();
  * });
  */
-export function exposeProcessor<Data = any, Result = any>(processor: WorkerProcessFunction<Data, Result>): void {
+export function exposeProcessor<Data = unknown, Result = unknown>(processor: WorkerProcessFunction<Data, Result>): void {
   if (typeof processor !== 'function') throw new InvalidOptionError(`exposeProcessor expects a function, got ${typeof processor}`);
   const scope = globalThis as unknown as { postMessage?: (message: unknown) => void; WorkerGlobalScope?: unknown };
   if (scope.WorkerGlobalScope === undefined || typeof scope.postMessage !== 'function') {

@@ -177,3 +177,13 @@ describe('the handler', () => {
     expect((await q.getJob(b.id))?.failedReason).toContain('{"not":"an error"}');
   });
 });
+
+describe('Bull code pasted in (issue 12)', () => {
+  it("process('upload') with the handler forgotten is refused, naming the way to pass a worker URL", async () => {
+    const q = makeQueue();
+    const call = (q.process as (...a: unknown[]) => Promise<void>)('upload');
+    await expect(call).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(call).rejects.toThrow(/^process\("upload"\): no handler\. .*process\('\*', url\)/);
+  });
+
+});
