@@ -1,4 +1,5 @@
 // The four shapes of `queue.process(...)`, checked and turned into the processor the runner takes.
+import { bullProcessorProblem, explainBullHabit, secondParameterName } from '../core/bull-habits.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { describe } from '../core/options.js';
 import type { Processor, ProcessorSpec } from '../processing/processor.js';
@@ -51,15 +52,30 @@ export function parseProcessArgs<Data, Result>(args: unknown[]): ProcessSpec<Dat
   if (typeof handler !== 'function' && typeof handler !== 'string' && !(handler instanceof URL) && !isWorkerFactory) {
     throw new InvalidOptionError(`process(): the handler must be a function, a worker script URL or { worker: () => Worker }, got ${describe(handler)}`);
   }
+  if (typeof handler === 'function') {
+    const problem = bullProcessorProblem(handler as ProcessFunction<Data, Result>, 'process()');
+    if (problem) throw new InvalidOptionError(problem);
+  }
   return { name, concurrency, handler: handler as ProcessHandler<Data, Result> };
 }
 
 /** The processor for a handler: the function itself, or a pool of up to `concurrency` workers. */
 export function createProcessor<Data, Result>({ name, concurrency, handler }: ProcessSpec<Data, Result>): ProcessorSpec<Job<Data, Result>, Result> {
   const processor: Processor<Job<Data, Result>, Result> =
-    typeof handler === 'function'
-      ? { run: async (job, signal) => handler(job, signal), close: async () => {} }
-      : new WorkerPool<Result>(handler, concurrency);
+    typeof handler === 'function' ? inThread(handler) : new WorkerPool<Result>(handler, concurrency);
   return { name, concurrency, processor };
 }
 
+function inThread<Data, Result>(handler: ProcessFunction<Data, Result>): Processor<Job<Data, Result>, Result> {
+  const secondParam = secondParameterName(handler);
+  return {
+    run: async (job, signal) => {
+      try {
+        return await handler(job, signal);
+      } catch (err) {
+        throw explainBullHabit(err, secondParam);
+      }
+    },
+    close: async () => {},
+  };
+}

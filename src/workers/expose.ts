@@ -2,6 +2,7 @@
 // the queue that started the worker claims the job, sends it here, and writes the outcome,
 // progress and logs.
 import { expose, releaseProxy, type Remote } from 'comlink';
+import { bullProcessorProblem, explainBullHabit, secondParameterName } from '../core/bull-habits.js';
 import { fromErrorData, InvalidOptionError, toErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobOpts, JobProgress } from '../core/types.js';
@@ -49,6 +50,9 @@ export type WorkerProcessFunction<Data = unknown, Result = unknown> = (job: Work
  */
 export function exposeProcessor<Data = unknown, Result = unknown>(processor: WorkerProcessFunction<Data, Result>): void {
   if (typeof processor !== 'function') throw new InvalidOptionError(`exposeProcessor expects a function, got ${typeof processor}`);
+  const problem = bullProcessorProblem(processor, 'exposeProcessor()');
+  if (problem) throw new InvalidOptionError(problem);
+  const secondParam = secondParameterName(processor);
   const scope = globalThis as unknown as { postMessage?: (message: unknown) => void; WorkerGlobalScope?: unknown };
   if (scope.WorkerGlobalScope === undefined || typeof scope.postMessage !== 'function') {
     throw new TypeError('exposeProcessor must be called inside a Web Worker started by queue.process()');
@@ -63,7 +67,7 @@ export function exposeProcessor<Data = unknown, Result = unknown>(processor: Wor
         const value = await processor(job, controller.signal);
         return { ok: true, value };
       } catch (err) {
-        return { ok: false, error: toErrorData(err) };
+        return { ok: false, error: toErrorData(explainBullHabit(err, secondParam)) };
       } finally {
         running.delete(controller);
         // Progress and logs sent without being awaited still reach the log before the outcome.

@@ -186,4 +186,28 @@ describe('Bull code pasted in (issue 12)', () => {
     await expect(call).rejects.toThrow(/^process\("upload"\): no handler\. .*process\('\*', url\)/);
   });
 
+  it("a handler taking Bull's done callback is refused when it is registered", async () => {
+    const q = makeQueue();
+    const bull = new Function('job', 'done', 'done(null, job.data)') as () => void;
+    await expect(q.process(bull)).rejects.toThrow(/second parameter is named done, like Bull's done callback.*AbortSignal/);
+    expect(await q.getJobCounts()).toMatchObject({ active: 0 });
+  });
+
+  it("job.progress(n) fails the attempt with a message naming updateProgress", async () => {
+    const q = makeQueue();
+    await q.process(async (job) => {
+      (job.progress as unknown as (n: number) => void)(50);
+    });
+    const job = await q.add('upload', {});
+    await expect(job.finished()).rejects.toThrow(/progress is not a function: .*await job\.updateProgress\(value\)/);
+  });
+
+  it("calling the signal under another name, as Bull's done, fails naming return and throw", async () => {
+    const q = makeQueue();
+    await q.process(async (job, finish) => {
+      (finish as unknown as (err: null, value: unknown) => void)(null, job.data);
+    });
+    const job = await q.add('upload', {});
+    await expect(job.finished()).rejects.toThrow(/^finish is not a function: the processor's second argument is an AbortSignal, not Bull's done callback/);
+  });
 });
