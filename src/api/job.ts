@@ -89,6 +89,25 @@ export class Job<Data = unknown, Result = unknown> {
     return (await this.#host.readState(this.id)) ?? 'unknown';
   }
 
+  /** Whether the job is completed now (read from the store, like every `is...()`). */
+  async isCompleted(): Promise<boolean> {
+    return (await this.getState()) === 'completed';
+  }
+  /** Whether the job finally failed (a job waiting for a retry is delayed or waiting, not failed). */
+  async isFailed(): Promise<boolean> {
+    return (await this.getState()) === 'failed';
+  }
+  async isDelayed(): Promise<boolean> {
+    return (await this.getState()) === 'delayed';
+  }
+  async isActive(): Promise<boolean> {
+    return (await this.getState()) === 'active';
+  }
+  /** Whether the job waits for a processor (also while the queue is paused: paused is a flag). */
+  async isWaiting(): Promise<boolean> {
+    return (await this.getState()) === 'waiting';
+  }
+
   /** Delete the job and its history. Refused while it is active, except from the processor running it. */
   async remove(): Promise<void> {
     await this.#host.remove(this.id, this.#token);

@@ -6,7 +6,7 @@ import { wireChange, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
-import { checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
+import { checkBoolean, checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
 import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
 import { Runner } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
@@ -21,6 +21,7 @@ import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import { write, type WriteBatch } from '../store/write-batch.js';
+import { pickCounts, stateNames, sumCounts, type StateName } from './counts.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
@@ -64,6 +65,8 @@ export class Queue<Data = unknown, Result = unknown> {
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
+  /** `pause(true)`: this instance claims nothing. Stored nowhere. */
+  #pausedHere = false;
 
   constructor(name: string, options?: QueueOptions) {
     this.#options = resolveQueueOptions<Job>(name, options);
@@ -149,10 +152,14 @@ export class Queue<Data = unknown, Result = unknown> {
   /**
    * Jobs in the given states, state after state. Within a state, `asc` lists them in queue order
    * (next to run first; oldest finished first), the default lists the newest first.
-   * `start` and `end` are positions in that list, `end` inclusive, -1 for the last.
+   * `start` and `end` are positions within **each** state's list (as in Bull), `end` inclusive, -1
+   * for the last: `getJobs(['waiting', 'delayed'], 0, 9)` gives up to 10 of each.
+   *
+   * @example
+   * const next = await queue.getJobs(['waiting', 'delayed'], 0, 9, true); // the next 10 of each
    */
-  async getJobs(types: JobState | 'wait' | readonly (JobState | 'wait')[], start = 0, end = -1, asc = false): Promise<Job<Data, Result>[]> {
-    const states = (Array.isArray(types) ? types : [types]).map((t) => checkState(t, 'getJobs'));
+  async getJobs(types: StateName | readonly StateName[], start = 0, end = -1, asc = false): Promise<Job<Data, Result>[]> {
+    const states = stateNames([types], 'getJobs').map((t) => checkState(t, 'getJobs'));
     integerAtLeast(start, 0, 'argument start');
     integerAtLeast(end, -1, 'argument end');
     const records = await readJobs(await this.#open(), [...new Set(states)], start, end, asc);
@@ -175,30 +182,113 @@ export class Queue<Data = unknown, Result = unknown> {
     return this.getJobs('failed', start, end, false);
   }
 
-  /** How many jobs are in each state: one read, kept up to date by every transaction. */
-  async getJobCounts(): Promise<JobCounts> {
-    return readCounts(await this.#open());
+  /**
+   * How many jobs are in each state, or in the states named (keyed as named, as in Bull and
+   * BullMQ): one read of the counts every transaction keeps up to date.
+   *
+   * @example
+   * const { waiting, failed } = await queue.getJobCounts('waiting', 'failed');
+   */
+  getJobCounts(): Promise<JobCounts>;
+  getJobCounts<T extends StateName>(...types: (T | readonly T[])[]): Promise<Record<T, number>>;
+  async getJobCounts(...types: unknown[]): Promise<Record<string, number>> {
+    const names = stateNames(types, 'getJobCounts');
+    return pickCounts(await readCounts(await this.#open()), names);
   }
 
-  /** The log lines of a job, oldest first. */
-  async getJobLogs(id: string | number): Promise<{ logs: string[]; count: number }> {
-    const logs = (await this.#host.history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
-    return { logs, count: logs.length };
+  /** How many jobs the named states hold together (every state when none is named). */
+  async getJobCountByTypes(...types: (StateName | readonly StateName[])[]): Promise<number> {
+    const names = stateNames(types, 'getJobCountByTypes');
+    return sumCounts(await readCounts(await this.#open()), names);
+  }
+
+  /** How many jobs are still to run: waiting or delayed (Bull's and BullMQ's `count()`). */
+  count(): Promise<number> {
+    return this.getJobCountByTypes('waiting', 'delayed');
+  }
+  getWaitingCount(): Promise<number> {
+    return this.getJobCountByTypes('waiting');
+  }
+  getActiveCount(): Promise<number> {
+    return this.getJobCountByTypes('active');
+  }
+  getDelayedCount(): Promise<number> {
+    return this.getJobCountByTypes('delayed');
+  }
+  getCompletedCount(): Promise<number> {
+    return this.getJobCountByTypes('completed');
+  }
+  getFailedCount(): Promise<number> {
+    return this.getJobCountByTypes('failed');
+  }
+
+  /**
+   * A job's log lines from position `start` to `end` (inclusive, -1 for the last), oldest first, or
+   * newest first with `asc` false; `count` is how many lines the job has in all.
+   *
+   * @example
+   * const { logs, count } = await queue.getJobLogs(job.id, 0, 9); // the first 10 lines, and the total
+   */
+  async getJobLogs(id: string | number, start = 0, end = -1, asc = true): Promise<{ logs: string[]; count: number }> {
+    integerAtLeast(start, 0, 'argument start');
+    integerAtLeast(end, -1, 'argument end');
+    checkBoolean(asc, 'getJobLogs', 'asc');
+    const all = (await this.#host.history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
+    const ordered = asc ? all : all.reverse();
+    return { logs: ordered.slice(start, end < 0 ? undefined : end + 1), count: all.length };
   }
 
   // ---- Queue state ------------------------------------------------------------------------
 
-  /** Stop claiming jobs, in every tab, until `resume()`; active jobs finish. Stored: survives reloads. */
-  async pause(): Promise<void> {
-    await this.#write('pausing the queue', (batch) => setPaused(batch, true, Date.now()));
+  /**
+   * Stop claiming jobs; active jobs finish. `pause()` pauses the queue in every tab, worker and
+   * service worker until `resume()`, and is stored (it survives reloads). `pause(true)` is Bull's
+   * local pause: only this instance stops claiming, nothing is stored and other instances go on;
+   * it resolves once this instance's active jobs have finished (at once with `doNotWaitActive`).
+   *
+   * @example
+   * addEventListener('pagehide', () => void uploads.pause(true)); // this tab takes no new job
+   */
+  async pause(isLocal = false, doNotWaitActive = false): Promise<void> {
+    checkBoolean(isLocal, 'pause', 'isLocal');
+    checkBoolean(doNotWaitActive, 'pause', 'doNotWaitActive');
+    if (!isLocal) {
+      await this.#write('pausing the queue', (batch) => setPaused(batch, true, Date.now()));
+      return;
+    }
+    this.#assertOpen();
+    this.#pausedHere = true;
+    this.#runner?.pauseHere(true);
+    if (!doNotWaitActive) await this.whenCurrentJobsFinished();
+    this.#events.emit('paused');
   }
 
-  async resume(): Promise<void> {
-    await this.#write('resuming the queue', (batch) => setPaused(batch, false, Date.now()));
+  /** Undo `pause()` (everywhere), or with `isLocal` undo this instance's `pause(true)`. */
+  async resume(isLocal = false): Promise<void> {
+    checkBoolean(isLocal, 'resume', 'isLocal');
+    if (!isLocal) {
+      await this.#write('resuming the queue', (batch) => setPaused(batch, false, Date.now()));
+      return;
+    }
+    this.#assertOpen();
+    this.#pausedHere = false;
+    this.#runner?.pauseHere(false);
+    this.#events.emit('resumed');
   }
 
-  async isPaused(): Promise<boolean> {
+  /** Whether the queue is paused (stored, for everyone), or with `isLocal` whether this instance is. */
+  async isPaused(isLocal = false): Promise<boolean> {
+    checkBoolean(isLocal, 'isPaused', 'isLocal');
+    if (isLocal) return this.#pausedHere;
     return (await readMeta(await this.#open())).paused;
+  }
+
+  /**
+   * Resolves once the jobs this instance is running now have finished and their outcomes are
+   * written; claiming goes on (pair it with `pause(true)` to stop taking new ones).
+   */
+  async whenCurrentJobsFinished(): Promise<void> {
+    await this.#runner?.whenCurrentJobsFinished();
   }
 
   /**
@@ -271,6 +361,7 @@ export class Queue<Data = unknown, Result = unknown> {
         this.#channel.post({ v: 1, kind: 'drained', from: this.instanceId });
       },
     });
+    if (this.#pausedHere) this.#runner.pauseHere(true);
     await this.#runner.register(createProcessor(spec));
   }
 
@@ -294,11 +385,17 @@ export class Queue<Data = unknown, Result = unknown> {
   /**
    * Stop claiming, wait for active jobs to finish (or abort them with `force`; they are then
    * requeued as stalled by whichever instance notices), and release the database and channel.
-   * Later calls reject with `ERR_QUEUE_CLOSED`.
+   * Later calls reject with `ERR_QUEUE_CLOSED`. `close(true)` is Bull's form of `{ force: true }`.
    */
-  close(opts: { force?: boolean } = {}): Promise<void> {
+  close(opts: { force?: boolean } | boolean = {}): Promise<void> {
+    const force = typeof opts === 'boolean' ? opts : (opts?.force ?? false);
+    try {
+      checkBoolean(force, 'close', 'force');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.#closing ??= (async () => {
-      await this.#runner?.close(opts.force ?? false);
+      await this.#runner?.close(force);
       this.#channel.close();
       this.#closed = true;
       this.#finished.wakeAll();

@@ -199,6 +199,13 @@ export function describe(value: unknown): string {
   }
 }
 
+/** A boolean argument of a call (Bull's positional flags), checked. */
+export function checkBoolean(value: unknown, caller: string, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionError(`${caller}: argument ${name} must be a boolean, got ${describe(value)}`);
+  }
+}
+
 /** A job state argument (`wait` is Bull's alias of `waiting`), checked. */
 export function checkState(status: unknown, caller: string): JobState {
   const state = status === 'wait' ? 'waiting' : status;

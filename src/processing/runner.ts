@@ -75,6 +75,8 @@ export class Runner<J, Result> {
   private checkDue = false;
   private drained = false;
   private closing = false;
+  /** Bull's local pause (`queue.pause(true)`): claim nothing until resumed. Stored nowhere. */
+  private pausedHere = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
   private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
@@ -107,6 +109,17 @@ export class Runner<J, Result> {
     if (change.type === 'removed' && change.jobId) {
       this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
+  }
+
+  /** Stop (or start again) claiming jobs in this instance only; running jobs go on. */
+  pauseHere(paused: boolean): void {
+    this.pausedHere = paused;
+    if (!paused) this.wake();
+  }
+
+  /** Settles once every attempt running now has its outcome committed (or was abandoned by a forced close). */
+  async whenCurrentJobsFinished(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
   async close(force: boolean): Promise<void> {
@@ -192,7 +205,7 @@ export class Runner<J, Result> {
     for (;;) {
       const finishing = this.pending;
       this.pending = [];
-      const free = this.closing ? 0 : this.freeSlots();
+      const free = this.closing || this.pausedHere ? 0 : this.freeSlots();
       const held = free > 0 && this.mayHaveWork && this.heldOffline();
       const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !held;
       // Due jobs join the waiting line on time (and in due order) even while every slot is busy.

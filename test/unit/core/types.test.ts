@@ -26,7 +26,8 @@ describe('types', () => {
     expectTypeOf(job.finished).returns.resolves.toEqualTypeOf<Uploaded>();
     expectTypeOf(job.getState).returns.resolves.toEqualTypeOf<JobState | 'unknown'>();
     expectTypeOf(queue.getJob).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded> | null>();
-    expectTypeOf(queue.getJobCounts).returns.resolves.toEqualTypeOf<JobCounts>();
+    expectTypeOf(await queue.getJobCounts()).toEqualTypeOf<JobCounts>();
+    expectTypeOf(await queue.getJobCounts('waiting', 'failed')).toEqualTypeOf<Record<'waiting' | 'failed', number>>();
     expectTypeOf(queue.addBulk).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded>[]>();
     expect(job.data.size).toBe(3);
   });
