@@ -1,6 +1,7 @@
 // The Job: Bull's job object over one projection record. Its methods append events through the
 // JobHost its queue gave it; it never sees the Queue itself.
 import { InvalidOptionError } from '../core/errors.js';
+import { checkPriorityChange, nonNegativeNumber } from '../core/options.js';
 import type { StoredJobEvent } from '../core/events.js';
 import { jobJson, type JobJson } from '../core/job-json.js';
 import type { JobContext } from '../core/machine.js';
@@ -17,9 +18,9 @@ export class Job<Data = unknown, Result = unknown> {
   readonly id!: string;
   readonly name!: string;
   data!: Data;
-  readonly opts!: JobOpts;
+  opts!: JobOpts;
   progress!: JobProgress;
-  readonly delay!: number;
+  delay!: number;
   readonly timestamp!: number;
   attemptsMade!: number;
   failedReason!: string | null;
@@ -122,6 +123,32 @@ export class Job<Data = unknown, Result = unknown> {
   /** Move a delayed job to waiting now. */
   async promote(): Promise<void> {
     await this.#update({ type: 'promoted', time: Date.now(), payload: { due: false } });
+  }
+
+  /**
+   * Run a delayed job `delay` ms from now instead (as BullMQ): one `delayChanged` event. Refused
+   * unless the job is delayed.
+   *
+   * @example
+   * await job.changeDelay(60_000); // not before a minute from now
+   */
+  async changeDelay(delay: number): Promise<void> {
+    nonNegativeNumber(delay, 'argument delay');
+    const job = await this.#update({ type: 'delayChanged', time: Date.now(), payload: { delay } });
+    this.delay = job.delay;
+  }
+
+  /**
+   * Give the job a new priority (none when `priority` is left out) and `lifo`, as BullMQ: one
+   * `priorityChanged` event. A waiting job takes its new place in line at once, as if just added.
+   *
+   * @example
+   * await job.changePriority({ priority: 1 }); // ahead of every job of a lower priority
+   */
+  async changePriority(opts: { priority?: number; lifo?: boolean }): Promise<void> {
+    const { priority, lifo } = checkPriorityChange(opts);
+    const job = await this.#update({ type: 'priorityChanged', time: Date.now(), payload: { priority, lifo } });
+    this.opts = job.opts;
   }
 
   /** No more retries: if the current attempt fails, the job fails for good. */

@@ -199,6 +199,19 @@ export function describe(value: unknown): string {
   }
 }
 
+/** `job.changePriority(opts)`, checked: `{ priority?, lifo? }`; a missing priority means none (as BullMQ). */
+export function checkPriorityChange(options: unknown): { priority: number | null; lifo: boolean } {
+  const o = plainObject(options, 'changePriority options');
+  onlyKeys(o, ['priority', 'lifo'], 'changePriority option');
+  if (o.priority !== undefined && (typeof o.priority !== 'number' || !Number.isInteger(o.priority) || o.priority < 1 || o.priority > MAX_PRIORITY)) {
+    throw new InvalidOptionError(`Invalid changePriority option priority: expected an integer from 1 to ${MAX_PRIORITY} (or none, for no priority), got ${describe(o.priority)}`);
+  }
+  if (o.lifo !== undefined && typeof o.lifo !== 'boolean') {
+    throw new InvalidOptionError(`Invalid changePriority option lifo: expected a boolean, got ${describe(o.lifo)}`);
+  }
+  return { priority: (o.priority as number | undefined) ?? null, lifo: (o.lifo as boolean | undefined) ?? false };
+}
+
 /** A boolean argument of a call (Bull's positional flags), checked. */
 export function checkBoolean(value: unknown, caller: string, name: string): asserts value is boolean {
   if (typeof value !== 'boolean') {

@@ -66,8 +66,8 @@ export class WriteBatch {
     if (prev?.state !== next.state) {
       if (prev) this.meta.counts[prev.state]--;
       this.meta.counts[next.state]++;
-      this.lowerFloor(next.state, next.rank);
     }
+    if (prev?.state !== next.state || prev.rank !== next.rank) this.lowerFloor(next.state, next.rank);
     const change: QueueChange = { seq, jobId, type: event.type, state: next.state, job: next.job };
     if (event.type === 'active') change.owner = event.payload.owner;
     else if (event.type === 'progress') change.progress = next.job.progress;
