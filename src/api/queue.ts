@@ -26,6 +26,7 @@ import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
+import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
 import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
@@ -322,6 +323,38 @@ export class Queue<Data = unknown, Result = unknown> {
     await this.#write('obliterating the queue', (batch) => obliterate(batch, this.name, opts.force ?? false));
   }
 
+  /**
+   * Move failed jobs back to waiting (BullMQ's `retryJobs`): every job that failed before now (or
+   * before `timestamp`, Unix ms), oldest first, `count` per transaction (default 1000). Resolves
+   * with how many were retried.
+   *
+   * @example
+   * addEventListener('online', () => void uploads.retryJobs()); // every failed upload, once back online
+   */
+  retryJobs(opts: { state?: 'failed'; count?: number; timestamp?: number } = {}): Promise<number> {
+    return retryJobs(this.#writer, opts);
+  }
+
+  /**
+   * Move every delayed job to waiting now (BullMQ's `promoteJobs`), earliest due first, `count`
+   * per transaction (default 1000). Resolves with how many were promoted.
+   */
+  promoteJobs(opts: { count?: number } = {}): Promise<number> {
+    return promoteJobs(this.#writer, opts);
+  }
+
+  /**
+   * Remove every job whose id matches `pattern` (Bull's `removeJobs`), a glob as in Redis: `*`,
+   * `?`, `[abc]`, `\` to escape. Active jobs are skipped, as Bull skips locked ones. One
+   * transaction; emits `removed` for each job and resolves with how many were removed.
+   *
+   * @example
+   * await queue.removeJobs('upload-*');
+   */
+  async removeJobs(pattern: string): Promise<number> {
+    return (await removeJobs(this.#writer, pattern)).length;
+  }
+
   /** Recompute every job's projection from the log. The log is the truth; this proves it. */
   async rebuild(): Promise<{ jobs: number; events: number }> {
     this.#assertOpen();
@@ -466,6 +499,9 @@ export class Queue<Data = unknown, Result = unknown> {
     if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
     return this.#db;
   }
+
+  /** `#write` for the helpers that work on many jobs. */
+  readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
     const { result, changes } = await write(await this.#open(internal), doing, body, prefetch);

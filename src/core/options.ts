@@ -212,6 +212,16 @@ export function checkPriorityChange(options: unknown): { priority: number | null
   return { priority: (o.priority as number | undefined) ?? null, lifo: (o.lifo as boolean | undefined) ?? false };
 }
 
+/** The options of the calls that move many jobs (`retryJobs`, `promoteJobs`), checked: `count` per batch, default 1000. */
+export function checkManyJobs(options: unknown, caller: string, allowed: string[]): { count: number; timestamp: number | undefined } {
+  const o = plainObject(options ?? {}, `${caller} options`);
+  onlyKeys(o, allowed, `${caller} option`);
+  const count = o.count ?? 1000;
+  integerAtLeast(count, 1, `${caller} option count`);
+  if (o.timestamp !== undefined) nonNegativeNumber(o.timestamp, `${caller} option timestamp`);
+  return { count, timestamp: o.timestamp as number | undefined };
+}
+
 /** A boolean argument of a call (Bull's positional flags), checked. */
 export function checkBoolean(value: unknown, caller: string, name: string): asserts value is boolean {
   if (typeof value !== 'boolean') {
