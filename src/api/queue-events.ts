@@ -18,6 +18,8 @@ export interface QueueEventMap<Data = unknown, Result = unknown> {
   stalled(job: Job<Data, Result>): void;
   removed(job: Job<Data, Result>): void;
   duplicated(jobId: string): void;
+  /** An add found its deduplication id held by job `jobId` (BullMQ's `deduplicated`): nothing was added. */
+  deduplicated(jobId: string, deduplicationId: string): void;
   /** This instance's processors found no waiting job left. */
   drained(): void;
   paused(): void;

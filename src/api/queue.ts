@@ -136,8 +136,9 @@ export class Queue<Data = unknown, Result = unknown> {
       return { name, data: job.data, opts: resolveJobOptions(job.opts, this.#options) };
     });
     const added = await this.#write('adding jobs', (batch) => addJobs(batch, specs, Date.now()));
-    return added.map(({ record, duplicate }) => {
+    return added.map(({ record, duplicate, deduplicated }) => {
       if (duplicate) this.#events.emit('duplicated', record.id);
+      if (deduplicated !== undefined) this.#events.emit('deduplicated', record.id, deduplicated);
       return this.#job(record);
     });
   }

@@ -6,7 +6,7 @@ export const MAX_PRIORITY = 2 ** 31 - 1;
 
 const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
-  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit',
+  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit', 'deduplication',
 ]);
 
 export interface ResolvedQueueOptions<J = unknown> {
@@ -63,6 +63,9 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   if (defaultJobOptions.jobId !== undefined) {
     throw new InvalidOptionError('Invalid queue option defaultJobOptions.jobId: a default job id would make every job a duplicate');
   }
+  if (defaultJobOptions.deduplication !== undefined) {
+    throw new InvalidOptionError('Invalid queue option defaultJobOptions.deduplication: a default deduplication id would make every job a duplicate');
+  }
   return { prefix, defaultJobOptions, settings, limiter };
 }
 
@@ -101,7 +104,20 @@ function checkJobOptions(options: unknown, settings: { backoffStrategies: object
   if (o.removeOnFail !== undefined) checkKeepJobs(o.removeOnFail, name('removeOnFail'));
   if (o.jobId !== undefined) checkJobId(o.jobId, name('jobId'));
   if (o.stackTraceLimit !== undefined) integerAtLeast(o.stackTraceLimit, 0, name('stackTraceLimit'));
+  if (o.deduplication !== undefined) checkDeduplication(o.deduplication, name('deduplication'));
   return o as JobOptions;
+}
+
+function checkDeduplication(value: unknown, name: string): void {
+  const d = plainObject(value, `Job option ${name}`);
+  for (const key of ['extend', 'replace']) {
+    if (key in d) throw new InvalidOptionError(`Unsupported job option ${name}.${key}: jobtrail supports BullMQ's deduplication with id and ttl only`);
+  }
+  onlyKeys(d, ['id', 'ttl'], `job option ${name}.`);
+  if (typeof d.id !== 'string' || d.id.length === 0) {
+    throw new InvalidOptionError(`Invalid job option ${name}.id: expected a non-empty string, got ${describe(d.id)}`);
+  }
+  if (d.ttl !== undefined) positiveNumber(d.ttl, `${name}.ttl`);
 }
 
 function checkBackoff(value: unknown, settings: { backoffStrategies: object }, name: string): void {

@@ -6,7 +6,7 @@ import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -40,7 +40,8 @@ export interface QueueSchema extends DBSchema {
   jobs: {
     key: string;
     value: JobRecord;
-    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number] };
+    /** `byDedup` (version 2): jobs added with a deduplication id, by that id and creation. */
+    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number]; byDedup: [string, number] };
   };
   /** The log. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
@@ -65,6 +66,11 @@ export function emptyMeta(): MetaRecord {
 export function stateRange(state: JobState, floor?: Rank, aboveFloor = false): IDBKeyRange {
   // An array sorts after every number, so `[[]]` is above every rank.
   return IDBKeyRange.bound(floor ? [state, floor] : [state], [state, [[]]], aboveFloor && floor !== undefined);
+}
+
+/** Every job added with deduplication id `id`, oldest first. */
+export function dedupRange(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 }
 
 export function jobEventsRange(jobId: string): IDBKeyRange {
