@@ -26,6 +26,7 @@ import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
+import { checkMetricsArgs, metricsOf, type Metrics } from './metrics.js';
 import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
 import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
@@ -222,6 +223,19 @@ export class Queue<Data = unknown, Result = unknown> {
   }
   getFailedCount(): Promise<number> {
     return this.getJobCountByTypes('failed');
+  }
+
+  /**
+   * How many jobs completed (or finally failed) in each minute of the last hour, newest first, as
+   * Bull's and BullMQ's `getMetrics`: `data[start..end]`, with the total in `meta.count`. Counted by
+   * the transactions that finish jobs, in every tab, at no extra cost.
+   *
+   * @example
+   * const { data } = await queue.getMetrics('completed', 0, 4); // the last five minutes
+   */
+  async getMetrics(type: 'completed' | 'failed', start = 0, end = -1): Promise<Metrics> {
+    checkMetricsArgs(type, start, end);
+    return metricsOf(await readMeta(await this.#open()), type, start, end, Date.now());
   }
 
   /**

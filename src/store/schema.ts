@@ -2,6 +2,7 @@
 // the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
 import type { DBSchema } from 'idb';
 import type { StoredEvent } from '../core/events.js';
+import type { MetricType, MinuteCounts } from '../core/metrics.js';
 import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
@@ -25,6 +26,8 @@ export interface MetaRecord {
   floors: Partial<Record<JobState, Rank>>;
   /** The rate limiter's current window, shared by every tab. */
   limiter: { windowStart: number; started: number } | null;
+  /** Jobs completed / finally failed per minute over the last hour (absent in records written before it existed). */
+  metrics?: Partial<Record<MetricType, MinuteCounts>>;
 }
 
 /** A processor instance's heartbeat, used to spot dead processors where Web Locks are missing. */
@@ -59,6 +62,7 @@ export function emptyMeta(): MetaRecord {
     counts: { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 },
     floors: {},
     limiter: null,
+    metrics: {},
   };
 }
 

@@ -5,6 +5,7 @@ import type { IDBPTransaction } from 'idb';
 import type { QueueChange } from '../core/change.js';
 import { JobtrailError, storageError } from '../core/errors.js';
 import type { JobEvent, QueueEvent } from '../core/events.js';
+import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
@@ -66,6 +67,9 @@ export class WriteBatch {
     if (prev?.state !== next.state) {
       if (prev) this.meta.counts[prev.state]--;
       this.meta.counts[next.state]++;
+      if (next.state === 'completed' || next.state === 'failed') {
+        this.meta.metrics = { ...this.meta.metrics, [next.state]: countFinished(this.meta.metrics?.[next.state], event.time) };
+      }
     }
     if (prev?.state !== next.state || prev.rank !== next.rank) this.lowerFloor(next.state, next.rank);
     const change: QueueChange = { seq, jobId, type: event.type, state: next.state, job: next.job };
