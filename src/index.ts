@@ -6,6 +6,7 @@ export { listQueues } from './api/list-queues.js';
 export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
 export type { Metrics } from './api/metrics.js';
+export type { WorkerInfo } from './api/workers.js';
 export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,

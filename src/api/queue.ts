@@ -27,6 +27,7 @@ import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
 import { checkMetricsArgs, metricsOf, type Metrics } from './metrics.js';
+import { readWorkers, type WorkerInfo } from './workers.js';
 import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
 import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
@@ -411,6 +412,18 @@ export class Queue<Data = unknown, Result = unknown> {
     });
     if (this.#pausedHere) this.#runner.pauseHere(true);
     await this.#runner.register(createProcessor(spec));
+  }
+
+  /**
+   * The processing instances of this queue alive now, across the origin: every tab, worker and
+   * service worker whose queue called `process()`, with its kind, handlers and concurrency (each
+   * holds its Web Lock, or where Web Locks are missing renews its heartbeat).
+   *
+   * @example
+   * for (const w of await queue.getWorkers()) console.log(w.kind, w.concurrency, w.url);
+   */
+  async getWorkers(): Promise<WorkerInfo[]> {
+    return readWorkers(await this.#open(), this.dbName, Date.now());
   }
 
   // ---- Events -----------------------------------------------------------------------------

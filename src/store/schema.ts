@@ -30,12 +30,29 @@ export interface MetaRecord {
   metrics?: Partial<Record<MetricType, MinuteCounts>>;
 }
 
-/** A processor instance's heartbeat, used to spot dead processors where Web Locks are missing. */
+/**
+ * A processing queue instance: its heartbeat, used to spot dead processors where Web Locks are
+ * missing, and what `getWorkers()` shows of it (written when it starts processing, removed when it
+ * closes; a dead one's record is pruned by the next stall sweep).
+ */
 export interface OwnerRecord {
   owner: string;
-  /** Unix ms after which the owner counts as dead. */
-  expiresAt: number;
+  /** Unix ms after which the owner counts as dead (heartbeats only, where Web Locks are missing). */
+  expiresAt?: number;
+  /** What runs it. */
+  kind?: OwnerKind;
+  /** Its handlers: the job names it takes (`'*'` for every name) and how many at once. */
+  handlers?: { name: string; concurrency: number }[];
+  /** When it began processing, Unix ms. */
+  startedAt?: number;
+  /** The page or worker script it runs in, where known. */
+  url?: string | null;
+  /** Paused locally (`pause(true)`): it claims nothing. */
+  paused?: boolean;
 }
+
+/** The kind of context a processing instance lives in. */
+export type OwnerKind = 'window' | 'worker' | 'sharedworker' | 'serviceworker' | 'other';
 
 export interface QueueSchema extends DBSchema {
   meta: { key: string; value: MetaRecord };
