@@ -54,10 +54,13 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   let limiter: RateLimiter | null = null;
   if (opts.limiter !== undefined) {
     const l = plainObject(opts.limiter, 'limiter');
-    onlyKeys(l, ['max', 'duration'], 'limiter option');
+    onlyKeys(l, ['max', 'duration', 'sliding'], 'limiter option');
     integerAtLeast(l.max, 1, 'limiter.max');
     positiveNumber(l.duration, 'limiter.duration');
-    limiter = { max: l.max as number, duration: l.duration as number };
+    if (l.sliding !== undefined && typeof l.sliding !== 'boolean') {
+      throw new InvalidOptionError(`Invalid queue option limiter.sliding: expected a boolean, got ${describe(l.sliding)}`);
+    }
+    limiter = { max: l.max as number, duration: l.duration as number, ...(l.sliding ? { sliding: true } : {}) };
   }
   const defaultJobOptions = opts.defaultJobOptions === undefined ? {} : checkJobOptions(opts.defaultJobOptions, settings, 'defaultJobOptions.');
   if (defaultJobOptions.jobId !== undefined) {

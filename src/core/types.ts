@@ -98,11 +98,18 @@ export interface QueueSettings<J = unknown> {
   holdWhileOffline: boolean;
 }
 
-/** At most `max` jobs start per `duration` milliseconds, counted across every tab. */
+/**
+ * At most `max` jobs start per `duration` milliseconds, counted across every tab. The window is
+ * fixed by default, as in Bull: it opens at the first start after the previous one closed, so up
+ * to 2·max jobs can start within one sliding `duration`. With `sliding: true`, no `duration`-long
+ * stretch of time ever sees more than `max` starts.
+ */
 export interface RateLimiter {
   max: number;
   /** Window length in milliseconds. */
   duration: number;
+  /** Count starts over a sliding window instead of Bull's fixed one. Default false. */
+  sliding?: boolean;
 }
 
 export interface QueueOptions<J = unknown> {

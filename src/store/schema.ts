@@ -2,6 +2,7 @@
 // the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
 import type { DBSchema } from 'idb';
 import type { StoredEvent } from '../core/events.js';
+import type { LimiterState } from '../core/limiter.js';
 import type { MetricType, MinuteCounts } from '../core/metrics.js';
 import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
@@ -24,8 +25,8 @@ export interface MetaRecord {
    * start of the state, so they skip the tombstones that deleted index entries leave behind.
    */
   floors: Partial<Record<JobState, Rank>>;
-  /** The rate limiter's current window, shared by every tab. */
-  limiter: { windowStart: number; started: number } | null;
+  /** The rate limiter's current window (or, sliding, its last starts), shared by every tab. */
+  limiter: LimiterState | null;
   /** Jobs completed / finally failed per minute over the last hour (absent in records written before it existed). */
   metrics?: Partial<Record<MetricType, MinuteCounts>>;
 }

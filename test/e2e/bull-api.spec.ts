@@ -77,3 +77,25 @@ test("pause(true) stops this tab only: the other tab takes the work, and nothing
   });
   expect(ran).toEqual({ ranIn: 'a', data: { n: 4 } });
 });
+
+test('limiter with sliding: true: six tabs never start more than max jobs within any duration-long stretch', async ({ openTab }) => {
+  test.setTimeout(60_000);
+  const limiter = { max: 5, duration: 500, sliding: true };
+  const tabs = await Promise.all(Array.from({ length: 6 }, () => openTab()));
+  for (const tab of tabs) {
+    await tab.evaluate(async (limiter) => {
+      const queue = (window.state.queue = window.openQueue('sliding', { limiter }));
+      await queue.process(4, async () => {});
+    }, limiter);
+  }
+  const starts = await tabs[0]!.evaluate(async () => {
+    const queue = window.state.queue;
+    const jobs = await queue.addBulk(Array.from({ length: 40 }, (_, n) => ({ data: n })));
+    await Promise.all(jobs.map((job: { finished(): Promise<unknown> }) => job.finished()));
+    const histories: { type: string; time: number }[][] = await Promise.all(jobs.map((job: { history(): Promise<{ type: string; time: number }[]> }) => job.history()));
+    return histories.flatMap((events) => events.filter((e) => e.type === 'active').map((e) => e.time)).sort((a, b) => a - b);
+  });
+  expect(starts).toHaveLength(40);
+  const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + limiter.duration).length));
+  expect(busiest).toBeLessThanOrEqual(limiter.max);
+});
