@@ -99,3 +99,13 @@ test('limiter with sliding: true: six tabs never start more than max jobs within
   const busiest = Math.max(...starts.map((t) => starts.filter((s) => s >= t && s < t + limiter.duration).length));
   expect(busiest).toBeLessThanOrEqual(limiter.max);
 });
+
+test('a processor that returns a fetch Response fails with a message saying what to return instead', async ({ openTab }) => {
+  const page = await openTab();
+  const failedReason = await page.evaluate(async () => {
+    const queue = window.openQueue('response');
+    await queue.process(async () => new Response('stored', { status: 201 }));
+    return (await queue.add({})).finished().catch((err: Error) => err.message);
+  });
+  expect(failedReason).toMatch(/^Job 1's return value is not cloneable, so IndexedDB cannot store it \(.*\); nothing was written\. Return plain data instead of it \(a Response\): .*response\.status, a header, or await response\.text\(\) \/ response\.json\(\)\.$/);
+});

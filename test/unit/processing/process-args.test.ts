@@ -1,6 +1,7 @@
 // process(): its four shapes, '*', which handler gets which job, what the handler gets and returns.
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, JobFailedError, JobtrailError, type Job, type Queue } from '../../../src/index.js';
+import { returnValueHint } from '../../../src/core/errors.js';
 import { makeQueue, next, sleep } from '../helpers.js';
 import { collect, deferred } from './support.js';
 
@@ -209,5 +210,22 @@ describe('Bull code pasted in (issue 12)', () => {
     });
     const job = await q.add('upload', {});
     await expect(job.finished()).rejects.toThrow(/^finish is not a function: the processor's second argument is an AbortSignal, not Bull's done callback/);
+  });
+});
+
+describe('a result IndexedDB cannot store (issue 12)', () => {
+  it('fails the attempt, naming the value and saying to return plain data', async () => {
+    const q = makeQueue();
+    await q.process(async () => ({ done: true, next: () => 1 }));
+    const job = await q.add('x', {});
+    await expect(job.finished()).rejects.toThrow(
+      /^Job 1's return value is not cloneable, so IndexedDB cannot store it \(.*\); nothing was written\. Return plain data instead of it \(a Object\): strings, numbers, plain objects and arrays, Blobs\. Keep only the fields you need\.$/,
+    );
+  });
+
+  it('for a fetch Response, says what to return of it (Node clones a Response, so the hint is checked alone; test/e2e/bull-api.spec.ts sees it in Chromium)', () => {
+    expect(returnValueHint(new Response('x'))).toBe(
+      'Return plain data instead of it (a Response): strings, numbers, plain objects and arrays, Blobs. For a fetch Response, return what you need of it: response.status, a header, or await response.text() / response.json().',
+    );
   });
 });

@@ -14,7 +14,9 @@ export type MisbehaveData =
   /** An uncaught error outside the handler, as a buggy library callback would throw. */
   | { do: 'crash' }
   /** Bull's `job.progress(n)`, which jobtrail spells `job.updateProgress(n)`. */
-  | { do: 'bull-progress' };
+  | { do: 'bull-progress' }
+  /** A fetch Response, which cannot be cloned back to the queue. */
+  | { do: 'response' };
 
 exposeProcessor<MisbehaveData>(async (job) => {
   const data = job.data;
@@ -36,6 +38,8 @@ exposeProcessor<MisbehaveData>(async (job) => {
     case 'bull-progress':
       (job.progress as unknown as (n: number) => void)(50);
       return { workerId };
+    case 'response':
+      return new Response('stored', { status: 201 });
     case 'crash':
       setTimeout(() => {
         throw new Error('worker crashed on purpose');
