@@ -24,7 +24,7 @@ function busiest(starts: number[], duration: number): number {
 }
 
 describe('fixed window (Bull)', () => {
-  it('lets max start per window, and up to 2·max - 1 within one sliding duration', () => {
+  it('lets max start per window, so back-to-back windows start 19 jobs of max 10 within one sliding duration', () => {
     const limiter = { max: 10, duration: 1000 };
     // One start at 0 opens a window [0, 1000); 9 more fit at 999; the next window opens at 1000.
     let limit = limiterBudget(null, limiter, 0);
