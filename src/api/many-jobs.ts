@@ -2,8 +2,7 @@
 // Each batch is one storage command in one transaction (all of the batch or none of it); the loops
 // here repeat the command until a batch comes back short, as BullMQ repeats its scripts.
 import { idPattern } from '../core/glob.js';
-import { checkManyJobs, describe } from '../core/options.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkIdPattern, checkManyJobs, checkRetryJobs } from '../core/options.js';
 import { promoteDelayedJobs } from '../store/promote-jobs.js';
 import type { JobRecord } from '../store/record.js';
 import { removeJobsMatching } from '../store/remove-jobs.js';
@@ -15,11 +14,7 @@ export type Write = <T>(doing: string, body: (batch: WriteBatch) => Promise<T> |
 
 /** `retryJobs({ state: 'failed', count, timestamp })`: see Queue#retryJobs. */
 export async function retryJobs(write: Write, options: unknown): Promise<number> {
-  const { count, timestamp } = checkManyJobs(options, 'retryJobs', ['state', 'count', 'timestamp']);
-  const state = (options as { state?: unknown } | undefined)?.state ?? 'failed';
-  if (state !== 'failed') {
-    throw new InvalidOptionError(`retryJobs: state must be 'failed', got ${describe(state)} (a completed job cannot run again in jobtrail; add a new one)`);
-  }
+  const { count, timestamp } = checkRetryJobs(options);
   const before = timestamp ?? Date.now();
   let total = 0;
   for (;;) {
@@ -47,9 +42,7 @@ export async function promoteJobs(write: Write, options: unknown): Promise<numbe
 
 /** `removeJobs(pattern)`: see Queue#removeJobs. */
 export async function removeJobs(write: Write, pattern: unknown): Promise<JobRecord[]> {
-  if (typeof pattern !== 'string' || pattern.length === 0) {
-    throw new InvalidOptionError(`removeJobs: the pattern must be a non-empty string (a glob over job ids, like 'upload-*'), got ${describe(pattern)}`);
-  }
+  checkIdPattern(pattern);
   const matcher = idPattern(pattern);
   return write(`removing the jobs matching ${pattern}`, (batch) => removeJobsMatching(batch, matcher));
 }

@@ -1,8 +1,6 @@
 // `queue.getMetrics(type, start, end)`: Bull's and BullMQ's shape, read from the per-minute
 // counters the finishing transactions keep in the meta record.
-import { InvalidOptionError } from '../core/errors.js';
-import { METRIC_TYPES, metricPoints, type MetricType } from '../core/metrics.js';
-import { describe, integerAtLeast } from '../core/options.js';
+import { metricPoints, type MetricType } from '../core/metrics.js';
 import type { MetaRecord } from '../store/schema.js';
 
 /** What `getMetrics` resolves with (as in Bull and BullMQ). */
@@ -19,14 +17,6 @@ export interface Metrics {
   data: number[];
   /** How many data points there are in all (before `start` / `end`). */
   count: number;
-}
-
-export function checkMetricsArgs(type: unknown, start: unknown, end: unknown): asserts type is MetricType {
-  if (!METRIC_TYPES.includes(type as MetricType)) {
-    throw new InvalidOptionError(`getMetrics: type must be 'completed' or 'failed', got ${describe(type)}`);
-  }
-  integerAtLeast(start, 0, 'argument start');
-  integerAtLeast(end, -1, 'argument end');
 }
 
 export function metricsOf(meta: MetaRecord, type: MetricType, start: number, end: number, now: number): Metrics {

@@ -6,7 +6,10 @@ import { wireChange, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
-import { checkBoolean, checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
+import {
+  checkBoolean, checkMetricType, checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, stateNames,
+  type ResolvedQueueOptions, type StateName,
+} from '../core/options.js';
 import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
 import { Runner } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
@@ -21,12 +24,12 @@ import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import { write, type WriteBatch } from '../store/write-batch.js';
-import { pickCounts, stateNames, sumCounts, type StateName } from './counts.js';
+import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
-import { checkMetricsArgs, metricsOf, type Metrics } from './metrics.js';
+import { metricsOf, type Metrics } from './metrics.js';
 import { readWorkers, type WorkerInfo } from './workers.js';
 import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
 import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
@@ -235,7 +238,9 @@ export class Queue<Data = unknown, Result = unknown> {
    * const { data } = await queue.getMetrics('completed', 0, 4); // the last five minutes
    */
   async getMetrics(type: 'completed' | 'failed', start = 0, end = -1): Promise<Metrics> {
-    checkMetricsArgs(type, start, end);
+    checkMetricType(type);
+    integerAtLeast(start, 0, 'argument start');
+    integerAtLeast(end, -1, 'argument end');
     return metricsOf(await readMeta(await this.#open()), type, start, end, Date.now());
   }
 

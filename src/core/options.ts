@@ -241,10 +241,58 @@ export function checkManyJobs(options: unknown, caller: string, allowed: string[
   return { count, timestamp: o.timestamp as number | undefined };
 }
 
+/** `retryJobs({ state, count, timestamp })`, checked: only failed jobs are retried. */
+export function checkRetryJobs(options: unknown): { count: number; timestamp: number | undefined } {
+  const checked = checkManyJobs(options, 'retryJobs', ['state', 'count', 'timestamp']);
+  const state = (options as { state?: unknown } | undefined)?.state ?? 'failed';
+  if (state !== 'failed') {
+    throw new InvalidOptionError(`retryJobs: state must be 'failed', got ${describe(state)} (a completed job cannot run again in jobtrail; add a new one)`);
+  }
+  return checked;
+}
+
 /** A boolean argument of a call (Bull's positional flags), checked. */
 export function checkBoolean(value: unknown, caller: string, name: string): asserts value is boolean {
   if (typeof value !== 'boolean') {
     throw new InvalidOptionError(`${caller}: argument ${name} must be a boolean, got ${describe(value)}`);
+  }
+}
+
+/** A state as callers may name it: Bull's `'wait'` is `'waiting'`. */
+export type StateName = JobState | 'wait';
+
+/**
+ * The states named by `args`, as named: each argument a state, an array of them, or a
+ * comma-separated list. Bull's getters and counters name states this way (its parseTypeArg):
+ * `getJobCounts('waiting', 'failed')`, `getJobCounts(['waiting', 'failed'])`,
+ * `getJobCountByTypes('completed,failed')`.
+ */
+export function stateNames(args: readonly unknown[], caller: string): StateName[] {
+  const names: string[] = [];
+  for (const arg of args.flat()) {
+    if (typeof arg !== 'string') throw new InvalidOptionError(`${caller}: a job state must be a string, got ${describe(arg)}`);
+    names.push(...arg.split(/\s*,\s*/).filter((name) => name.length > 0));
+  }
+  for (const name of names) {
+    if (name === 'paused') {
+      throw new InvalidOptionError(`${caller}: "paused" is not a job state in jobtrail: pause is a flag of the queue (isPaused()), and paused jobs are counted as waiting`);
+    }
+    checkState(name, caller);
+  }
+  return names as StateName[];
+}
+
+/** `getMetrics(type)`: which finished jobs are counted. */
+export function checkMetricType(type: unknown): asserts type is 'completed' | 'failed' {
+  if (type !== 'completed' && type !== 'failed') {
+    throw new InvalidOptionError(`getMetrics: type must be 'completed' or 'failed', got ${describe(type)}`);
+  }
+}
+
+/** `removeJobs(pattern)`: a glob over job ids. */
+export function checkIdPattern(pattern: unknown): asserts pattern is string {
+  if (typeof pattern !== 'string' || pattern.length === 0) {
+    throw new InvalidOptionError(`removeJobs: the pattern must be a non-empty string (a glob over job ids, like 'upload-*'), got ${describe(pattern)}`);
   }
 }
 
