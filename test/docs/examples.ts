@@ -110,10 +110,11 @@ function slug(text: string): string {
 /** What registry.ts says of one example. */
 export interface ExampleSpec {
   /**
-   * Where it runs: in Node (vitest, fake-indexeddb), in Chromium (Playwright), or as a file another
-   * example's run loads (a worker script, a service worker): `{ with: id }`.
+   * Where it runs: in Node (vitest, fake-indexeddb), in Chromium (Playwright), with a real Redis and
+   * BullMQ (the bridge suite, test/bridge/examples.test.ts), or as a file another example's run
+   * loads (a worker script, a service worker): `{ with: id }`.
    */
-  runs: 'node' | 'browser' | { with: string };
+  runs: 'node' | 'browser' | 'bridge' | { with: string };
   /** Code before the example: the imports and values it takes for granted. `$docs/` is test/docs/, `$src/` src/. */
   before?: string;
   /** Code after it, in the same module: drives it and checks what it did; throws if it did not. */
@@ -176,7 +177,7 @@ function rewrite(code: string, path: string, target: 'node' | 'browser'): string
   if (target === 'node') {
     out = out
       .replace(/from 'jobtrail'/g, `from '${to('test/docs/jobtrail-tracked.js')}'`)
-      .replace(/from 'jobtrail\/(worker|sw)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
+      .replace(/from 'jobtrail\/(worker|sw|bridge)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
       .replace(/from 'jobtrail\/inspector'/g, `from '${to('src/inspector/index.js')}'`);
   }
   return out;

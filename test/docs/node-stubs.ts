@@ -33,3 +33,14 @@ export function recordingConsole(): { log: (...args: unknown[]) => void; logged:
   const logged: unknown[][] = [];
   return { log: (...args) => void logged.push(args), logged };
 }
+
+/**
+ * Make `fetch` resolve relative URLs (a page's `/api/jobtrail`) against `base`, as a page's fetch
+ * resolves them against its origin. Returns a function that puts the original back.
+ */
+export function fetchRelativeTo(base: string): () => void {
+  const original = globalThis.fetch;
+  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+    original(typeof input === 'string' && input.startsWith('/') ? new URL(input, base) : input, init);
+  return () => void (globalThis.fetch = original);
+}

@@ -99,6 +99,54 @@ for (const value of [Queue, Job, jobFetch, UnrecoverableError, RetryLaterError])
 `,
   },
 
+  // ---- README.md: the bridge to BullMQ (test/bridge/examples.test.ts: a real Redis and BullMQ) ---
+
+  // The server. The test starts Redis and sets REDIS_HOST, REDIS_PORT, PORT and BLOB_DIR; the
+  // browser examples below then forward to it, and `stop()` ends it.
+  'README.md#beyond-one-browser-bullmq-on-your-server/1': {
+    runs: 'bridge',
+    before: `
+import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
+async function sessionUser(cookie: string | null) {
+  return { id: cookie ?? 'alice' };
+}
+async function transcode(path: string) {
+  return \`/videos/\${(await stat(path)).size}-bytes.mp4\`;
+}
+`,
+    after: `
+if (!server.listening) await once(server, 'listening');
+export async function stop() {
+  await worker.close();
+  await bridge.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+`,
+  },
+
+  // In Node, against the server above: fake-indexeddb for the Queue, and a fetch that resolves
+  // the page's relative URL against the server.
+  'README.md#beyond-one-browser-bullmq-on-your-server/2': {
+    runs: 'bridge',
+    before: `
+import 'fake-indexeddb/auto';
+import { expect } from 'vitest';
+import { fetchRelativeTo } from '$docs/node-stubs.js';
+const restoreFetch = fetchRelativeTo(\`http://127.0.0.1:\${process.env.PORT}\`);
+`,
+    after: `
+const uploads = new Queue<{ video: Blob }, { url: string }>('media');
+const job = await uploads.add('transcode', { video: new Blob(['eleven byte']) });
+expect(await job.finished()).toEqual({ url: '/videos/11-bytes.mp4' });
+// The server's progress and log line landed in the browser job.
+expect(await uploads.getJob(job.id)).toMatchObject({ progress: 50 });
+expect((await uploads.getJobLogs(job.id)).count).toBe(1);
+restoreFetch();
+`,
+  },
+
   // ---- JSDoc: the Job ---------------------------------------------------------------------------
 
   'src/api/job.ts#changeDelay': {
@@ -311,6 +359,71 @@ const queue = new Queue<{ file: File }, number>('docs');
 const job = await queue.add('upload', { file: new File(['x'], 'a.txt') });
 expect(await job.finished()).toBe(201);
 server.restore();
+`,
+  },
+
+  // ---- JSDoc: jobtrail/bridge --------------------------------------------------------------------
+
+  'src/bridge/blobs.ts#blobFile': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { blobFile } from 'jobtrail/bridge';
+const job = { data: { file: { $blob: '0b6c3a3e-5a8e-4c8e-9a6f-2f4f5c1d7e90' } } };
+`,
+    after: `
+expect(path).toBe('/var/uploads/0b6c3a3e-5a8e-4c8e-9a6f-2f4f5c1d7e90');
+`,
+  },
+
+  // Against the README's server (running during the bridge examples).
+  'src/bridge/forward-to.ts#forwardTo': {
+    runs: 'bridge',
+    before: `
+import 'fake-indexeddb/auto';
+import { expect } from 'vitest';
+import { Queue, forwardTo } from 'jobtrail';
+import { fetchRelativeTo } from '$docs/node-stubs.js';
+const restoreFetch = fetchRelativeTo(\`http://127.0.0.1:\${process.env.PORT}\`);
+const queue = new Queue<{ video: Blob }, { url: string }>('media-jsdoc');
+`,
+    after: `
+const job = await queue.add('transcode', { video: new Blob(['four']) });
+expect(await job.finished()).toEqual({ url: '/videos/4-bytes.mp4' });
+restoreFetch();
+`,
+  },
+
+  // Its own bridge on the test's Redis; its `http` listens on a free port, not 3000.
+  'src/bridge/server.ts#createBridge': {
+    runs: 'bridge',
+    before: `
+import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { createBridge } from 'jobtrail/bridge';
+const connection = { host: process.env.REDIS_HOST!, port: Number(process.env.REDIS_PORT) };
+const sessionOf = (_request: Request) => ({ clientId: 'alice' });
+const servers: Server[] = [];
+const http = {
+  createServer: (listener: RequestListener) => {
+    const server = createServer(listener);
+    servers.push(server);
+    return { listen: (_port: number) => server.listen(0, '127.0.0.1') };
+  },
+};
+`,
+    after: `
+const [server] = servers;
+if (!server!.listening) await once(server!, 'listening');
+const { port } = server!.address() as AddressInfo;
+// Serving and authorizing: a job it does not have is a 404, not a 401.
+const response = await fetch(\`http://127.0.0.1:\${port}/api/jobtrail/jobs/nope?queue=media\`);
+expect(response.status).toBe(404);
+await bridge.close();
+server!.closeAllConnections();
+await new Promise((resolve) => server!.close(resolve));
 `,
   },
 

@@ -1,6 +1,7 @@
 // Every example of README.md and of the JSDoc comments in src/ compiles under strict and runs:
 // those that need no browser here, in Node with fake-indexeddb; the others in Chromium
-// (test/e2e/examples.spec.ts). The examples are read from the text (test/docs/examples.ts) and run
+// (test/e2e/examples.spec.ts) or, for the bridge to BullMQ, with a real Redis
+// (test/bridge/examples.test.ts). The examples are read from the text (test/docs/examples.ts) and run
 // with what test/docs/registry.ts puts before and after them.
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,11 +11,12 @@ import { allExamples, root, writeModules, type Generated } from '../../docs/exam
 import { registry } from '../../docs/registry.js';
 
 const examples = allExamples();
-const runsIn = (where: 'node' | 'browser') => examples.filter((e) => {
+const runsIn = (where: 'node' | 'browser' | 'bridge') => examples.filter((e) => {
   const runs = registry[e.id]?.runs;
   return runs === where || (typeof runs === 'object' && registry[runs.with]?.runs === where);
 });
-const forNode = writeModules(runsIn('node'), registry, join(root, 'test/docs/generated'), 'node');
+const forNode = writeModules(runsIn('node'), registry, join(root, 'test/docs/generated/node'), 'node');
+const forBridge = writeModules(runsIn('bridge'), registry, join(root, 'test/docs/generated/bridge'), 'node');
 const forBrowser = writeModules(runsIn('browser'), registry, join(root, 'test/e2e/pages/examples/generated'), 'browser');
 
 describe('the examples of the README and the JSDoc comments', () => {
@@ -28,12 +30,12 @@ describe('the examples of the README and the JSDoc comments', () => {
     expect(ids.filter((id) => !(id in registry)), 'examples with no entry in the registry').toEqual([]);
     expect(Object.keys(registry).filter((id) => !ids.includes(id)), 'registry entries with no example').toEqual([]);
     for (const [id, spec] of Object.entries(registry)) {
-      if (typeof spec.runs === 'object') expect(registry[spec.runs.with]?.runs, `${id} runs with ${spec.runs.with}`).toMatch(/^(node|browser)$/);
+      if (typeof spec.runs === 'object') expect(registry[spec.runs.with]?.runs, `${id} runs with ${spec.runs.with}`).toMatch(/^(node|browser|bridge)$/);
     }
   });
 
   it('compile under strict, as written', () => {
-    const generated = [...forNode, ...forBrowser];
+    const generated = [...forNode, ...forBridge, ...forBrowser];
     const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
     expect(config.options.strict).toBe(true);
     const files = generated.flatMap((g) => (g.driverPath ? [g.path, g.driverPath] : [g.path]));
