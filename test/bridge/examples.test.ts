@@ -1,19 +1,18 @@
 // The README's and the JSDoc's examples of the bridge to BullMQ, run as written (test/docs/
 // examples.ts reads them, test/docs/registry.ts says what each takes for granted and checks), on a
 // real Redis: the README's server, then the browser ends that forward to it (in Node, with
-// fake-indexeddb), and createBridge's own example. test/unit/docs/examples.test.ts type-checks them.
+// fake-indexeddb), and createBridge's own example. `npm run typecheck` type-checks them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allExamples, root, writeModules } from '../docs/examples.js';
+import { examplesFor, root, writeModules } from '../docs/examples.js';
 import { registry } from '../docs/registry.js';
 import { openedQueues } from '../unit/helpers.js';
 import { freePort, startRedis, type TestRedis } from './support/redis.js';
 
-const examples = allExamples().filter((e) => registry[e.id]?.runs === 'bridge');
-const generated = writeModules(examples, registry, join(root, 'test/docs/generated/bridge'), 'node');
+const generated = writeModules(examplesFor(registry, 'bridge'), registry, join(root, 'test/docs/generated/bridge'), 'node');
 const module = (id: string) => {
   const g = generated.find((x) => x.example.id === id);
   if (!g) throw new Error(`no bridge example ${id}`);

@@ -126,6 +126,14 @@ export interface ExampleSpec {
   driver?: string;
 }
 
+/** The examples that run `where`, with the files that run as part of them (`{ with }`). */
+export function examplesFor(specs: Record<string, ExampleSpec>, where: 'node' | 'browser' | 'bridge'): Example[] {
+  return allExamples().filter((e) => {
+    const runs = specs[e.id]?.runs;
+    return runs === where || (typeof runs === 'object' && specs[runs.with]?.runs === where);
+  });
+}
+
 export interface Generated {
   example: Example;
   spec: ExampleSpec;

@@ -2,18 +2,14 @@
 // inspector), run in Chromium as written: test/docs/examples.ts reads them from the text, writes
 // each as a module with what test/docs/registry.ts puts around it, and the page imports it. An
 // example that throws, or whose checks throw, fails here. (The others run in Node:
-// test/unit/docs/examples.test.ts, which also type-checks every one of them.)
+// test/unit/docs/examples.test.ts; `npm run typecheck` type-checks every one of them.)
 import { join, relative } from 'node:path';
-import { allExamples, root, writeModules } from '../docs/examples';
+import { examplesFor, root, writeModules } from '../docs/examples';
 import { registry } from '../docs/registry';
 import { expect, test } from './fixtures';
 
 const pages = join(root, 'test/e2e/pages');
-const examples = allExamples().filter((e) => {
-  const runs = registry[e.id]?.runs;
-  return runs === 'browser' || (typeof runs === 'object' && registry[runs.with]?.runs === 'browser');
-});
-const generated = writeModules(examples, registry, join(pages, 'examples/generated'), 'browser');
+const generated = writeModules(examplesFor(registry, 'browser'), registry, join(pages, 'examples/generated'), 'browser');
 
 test('the examples that need a browser are found', () => {
   expect(generated.filter((g) => g.spec.runs === 'browser').map((g) => g.example.id).sort()).toEqual([
