@@ -5,6 +5,8 @@ export { Job, type JobQueueRef } from './api/job.js';
 export { listQueues } from './api/list-queues.js';
 export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
+export type { Metrics } from './api/metrics.js';
+export type { WorkerInfo } from './api/workers.js';
 export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,
@@ -32,6 +34,7 @@ export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
 export type {
   BackoffOptions,
   BulkJob,
+  DeduplicationOptions,
   CleanStatus,
   JobCounts,
   JobOptions,

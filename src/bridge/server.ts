@@ -66,7 +66,7 @@ const ROUTE = /\/jobs(?:\/([^/]+)(\/events)?)?\/?$/;
 /**
  * The server half of jobtrail's bridge to BullMQ.
  * @example
- * const bridge = createBridge({ connection: { host: 'localhost' }, routes: { transcode: 'media' }, authorize: (req) => sessionOf(req) });
+ * const bridge = createBridge({ connection, routes: { transcode: 'media' }, authorize: (req) => sessionOf(req) });
  * http.createServer((req, res) => bridge.handleNode(req, res)).listen(3000);
  */
 export function createBridge(options: BridgeOptions): Bridge {

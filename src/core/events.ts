@@ -36,6 +36,13 @@ export type JobPostponed = EventOf<'postponed', { token: string; delay: number; 
 export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: number }>;
 /** failed -> waiting, by `retry()`. */
 export type JobRetried = EventOf<'retried', Record<string, never>>;
+/** A delayed job's delay changed (`changeDelay`): it is now due `delay` ms after this event. */
+export type JobDelayChanged = EventOf<'delayChanged', { delay: number }>;
+/**
+ * The job's priority and lifo changed (`changePriority`): `priority` null is no priority. A waiting
+ * job takes its new place in line, as if it had just been added with these options.
+ */
+export type JobPriorityChanged = EventOf<'priorityChanged', { priority: number | null; lifo: boolean }>;
 
 export type JobEvent =
   | JobAdded
@@ -49,7 +56,9 @@ export type JobEvent =
   | JobFailed
   | JobPostponed
   | JobStalled
-  | JobRetried;
+  | JobRetried
+  | JobDelayChanged
+  | JobPriorityChanged;
 
 export type JobEventType = JobEvent['type'];
 

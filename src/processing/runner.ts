@@ -10,10 +10,12 @@ import type { QueueSettings, RateLimiter } from '../core/types.js';
 import { claimJobs, type ClaimResult } from '../store/claim-jobs.js';
 import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js';
 import type { QueueDB } from '../store/open-db.js';
+import { announceOwner, forgetOwner, pruneOwners } from '../store/owners.js';
 import type { JobRecord } from '../store/record.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
+import { contextKind, contextUrl } from './presence.js';
 import type { Processor, ProcessorSpec } from './processor.js';
 
 /**
@@ -75,12 +77,17 @@ export class Runner<J, Result> {
   private checkDue = false;
   private drained = false;
   private closing = false;
+  /** Bull's local pause (`queue.pause(true)`): claim nothing until resumed. Stored nowhere. */
+  private pausedHere = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
   private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
 
+  /** When this instance began processing (its Web Lock or heartbeat in place), Unix ms. */
+  private startedAt = 0;
+
   constructor(
-    db: QueueDB,
+    private readonly db: QueueDB,
     private readonly host: RunnerHost<J>,
   ) {
     this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, () => void this.sweep(), (err) => host.emitError(err));
@@ -93,6 +100,7 @@ export class Runner<J, Result> {
     this.handlers.set(spec.name, { ...spec, active: 0 });
     this.started ??= this.start();
     await this.started;
+    await this.announce();
     this.wake();
   }
 
@@ -107,6 +115,18 @@ export class Runner<J, Result> {
     if (change.type === 'removed' && change.jobId) {
       this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
+  }
+
+  /** Stop (or start again) claiming jobs in this instance only; running jobs go on. */
+  pauseHere(paused: boolean): void {
+    this.pausedHere = paused;
+    if (this.startedAt > 0) void this.announce();
+    if (!paused) this.wake();
+  }
+
+  /** Settles once every attempt running now has its outcome committed (or was abandoned by a forced close). */
+  async whenCurrentJobsFinished(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
   async close(force: boolean): Promise<void> {
@@ -130,12 +150,14 @@ export class Runner<J, Result> {
     if (this.pending.length > 0) await this.pump();
     await this.started?.catch(() => {});
     await this.liveness.stop();
+    await forgetOwner(this.db, this.host.instanceId).catch(() => {}); // or the next sweep prunes it
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
   }
 
   private async start(): Promise<void> {
     globalThis.addEventListener?.('online', this.onOnline);
     await this.liveness.start();
+    this.startedAt = Date.now();
     const interval = this.host.settings.stalledInterval;
     const sweepAgain = () => {
       this.setTimer('stall', Date.now() + interval, () => void this.sweep().finally(sweepAgain));
@@ -192,7 +214,7 @@ export class Runner<J, Result> {
     for (;;) {
       const finishing = this.pending;
       this.pending = [];
-      const free = this.closing ? 0 : this.freeSlots();
+      const free = this.closing || this.pausedHere ? 0 : this.freeSlots();
       const held = free > 0 && this.mayHaveWork && this.heldOffline();
       const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !held;
       // Due jobs join the waiting line on time (and in due order) even while every slot is busy.
@@ -316,11 +338,28 @@ export class Runner<J, Result> {
     if (this.closing) return;
     try {
       const check = await this.liveness.check();
-      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', (batch) =>
-        stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() }),
-      );
+      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', async (batch) => {
+        const result = await stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() });
+        await pruneOwners(batch, check.isAlive, check.claimedBefore);
+        return result;
+      });
       for (const owner of liveOwners) this.liveness.watch(owner);
       if (stalled.length > 0) this.wake();
+    } catch (err) {
+      if (!this.closing) this.host.emitError(err);
+    }
+  }
+
+  /** Write what `getWorkers()` shows of this instance: its kind, handlers and local pause. */
+  private async announce(): Promise<void> {
+    try {
+      await announceOwner(this.db, this.host.instanceId, {
+        kind: contextKind(),
+        url: contextUrl(),
+        startedAt: this.startedAt,
+        paused: this.pausedHere,
+        handlers: [...this.handlers.values()].map(({ name, concurrency }) => ({ name, concurrency })),
+      });
     } catch (err) {
       if (!this.closing) this.host.emitError(err);
     }

@@ -13,7 +13,7 @@ export interface OpenHooks {
 export async function openQueueDb(name: string, hooks: OpenHooks): Promise<QueueDB> {
   try {
     const db = await openDB<QueueSchema>(name, DB_VERSION, {
-      upgrade(db, oldVersion) {
+      upgrade(db, oldVersion, _newVersion, tx) {
         if (oldVersion < 1) {
           db.createObjectStore('meta', { keyPath: 'key' });
           const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
@@ -23,6 +23,10 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           const events = db.createObjectStore('events', { keyPath: 'seq' });
           events.createIndex('byJob', ['jobId', 'seq']);
           db.createObjectStore('owners', { keyPath: 'owner' });
+        }
+        if (oldVersion < 2) {
+          // Deduplication (BullMQ's `deduplication: { id }`): the newest job holding an id, found in the add.
+          tx.objectStore('jobs').createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
         }
       },
       blocking() {

@@ -1,7 +1,7 @@
 // The published package: `npm run build` compiles every entry of package.json `exports` to ESM with
 // types, and the built entries load and export what the README promises.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,6 +61,19 @@ describe('package', () => {
     expect(types).toContain('getJobCounts');
     // No back doors: nothing public is named like an internal member.
     expect(types).not.toMatch(/^\s+_\w+[(<:]/m);
+  });
+
+  it('never falls back to any in the published types', () => {
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? declarations(join(dir, entry.name)) : entry.name.endsWith('.d.ts') ? [join(dir, entry.name)] : []);
+    const offending: string[] = [];
+    for (const file of declarations(out)) {
+      // Comments may say "any"; code may not.
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      for (const line of code.split('\n')) if (/\bany\b/.test(line)) offending.push(`${file.slice(out.length)}: ${line.trim()}`);
+    }
+    expect(offending).toEqual([]);
   });
 
   it('does not pull the inspector into the core entry', () => {
