@@ -8,6 +8,8 @@
 //   api/         Queue, Job, events, finished()      -> everything above
 //   index.ts worker.ts sw.ts                         the entries
 //   inspector/   a tool: sees jobtrail only through src/index.ts, like any user
+//   bridge/      the wire to BullMQ: protocol.ts (types), forward-to.ts (the browser end, a
+//                processor -> core), the rest is the server end (Node only, behind bridge.ts)
 //
 // `npm run lint:imports` checks them; `npm test` runs it. Type-only imports count too: a cycle
 // through types is still a cycle for the reader.
@@ -83,10 +85,31 @@ module.exports = {
       to: { path: '^src/inspector/' },
     },
     {
+      name: 'bridge-server-stands-alone',
+      severity: 'error',
+      comment: 'The server end of the bridge (src/bridge.ts, src/bridge/ but forward-to.ts) imports nothing of src/ outside src/bridge/: it runs in Node, apart from the browser code.',
+      from: { path: ['^src/bridge/', '^src/bridge\\.ts$'], pathNot: '^src/bridge/forward-to\\.ts$' },
+      to: outside(['bridge']),
+    },
+    {
+      name: 'forward-to-sits-on-core',
+      severity: 'error',
+      comment: "forwardTo, the bridge's browser end, imports only src/core/ and the wire's types (src/bridge/protocol.ts).",
+      from: { path: '^src/bridge/forward-to\\.ts$' },
+      to: outside(['core'], ['bridge/protocol.ts']),
+    },
+    {
+      name: 'browser-code-never-imports-the-bridge-server',
+      severity: 'error',
+      comment: 'Browser code reaches the bridge only through forwardTo and the wire types: the server end (bullmq, node:) must never enter a browser bundle.',
+      from: { path: '^src/', pathNot: ['^src/bridge/', '^src/bridge\\.ts$'] },
+      to: { path: ['^src/bridge\\.ts$', '^src/bridge/'], pathNot: ['^src/bridge/(forward-to|protocol)\\.ts$'] },
+    },
+    {
       name: 'browser-runtime-dependencies',
       severity: 'error',
-      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only.",
-      from: { path: '^src/' },
+      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only (the bridge's server end is Node code of its own).",
+      from: { path: '^src/', pathNot: ['^src/bridge\\.ts$', '^src/bridge/(?!(forward-to|protocol)\\.ts$)'] },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate)/'] },
     },
     {

@@ -21,6 +21,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 // The demo (`npm start`, demo/), for test/e2e/demo.spec.ts, on the next port.
 process.env.JOBTRAIL_DEMO_PORT ||= String(port + 1);
 const demoPort = Number(process.env.JOBTRAIL_DEMO_PORT);
+// The bridge of test/e2e/bridge.spec.ts listens on the port after that; the test server proxies
+// /api/jobtrail to it (test/e2e/vite.config.ts), so pages reach it same-origin.
+process.env.JOBTRAIL_BRIDGE_PORT ||= String(port + 2);
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -5,6 +5,8 @@ export { Job, type JobQueueRef } from './api/job.js';
 export { listQueues } from './api/list-queues.js';
 export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
+export type { Metrics } from './api/metrics.js';
+export type { WorkerInfo } from './api/workers.js';
 export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,
@@ -16,6 +18,8 @@ export {
   type ErrorData,
 } from './core/errors.js';
 export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './processing/http.js';
+// The browser end of jobtrail/bridge: a processor that runs the job on BullMQ through the app's server.
+export { forwardTo, type ForwardOptions, type ForwardedJob } from './bridge/forward-to.js';
 // The lifecycle, for tools that replay or draw it (the inspector's time travel and machine view).
 export { jobMachine, type JobContext } from './core/machine.js';
 export { foldJob, foldSteps, type FoldedJob } from './core/fold.js';
@@ -30,6 +34,7 @@ export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
 export type {
   BackoffOptions,
   BulkJob,
+  DeduplicationOptions,
   CleanStatus,
   JobCounts,
   JobOptions,

@@ -93,9 +93,12 @@ export interface ServeSyncOptions {
  * Returns a function that stops listening.
  *
  * @example
- * // sw.js
- * const uploads = new Queue('uploads', { settings: { holdWhileOffline: true } });
- * uploads.process('upload', (job, signal) => jobFetch('/upload', { method: 'POST', body: job.data.file, signal }));
+ * // sw.ts
+ * const uploads = new Queue<{ file: File }, string>('uploads', { settings: { holdWhileOffline: true } });
+ * uploads.process('upload', async (job, signal) => {
+ *   const response = await jobFetch('/upload', { method: 'POST', body: job.data.file, signal });
+ *   return response.headers.get('Location') ?? ''; // what the app needs, not the Response: results are stored
+ * });
  * serveBackgroundSync(uploads);
  */
 export function serveBackgroundSync(queue: Queue, options: ServeSyncOptions = {}): () => void {

@@ -1,6 +1,8 @@
 // A small typed event emitter. A listener that throws is reported, never allowed to break the queue.
 
-type Listener = (...args: any[]) => unknown;
+// Any function: one that takes `never[]` accepts every parameter list. Called through `Call`.
+type Listener = (...args: never[]) => unknown;
+type Call = (...args: unknown[]) => unknown;
 
 export class Emitter<Events extends { [K in keyof Events]: Listener }> {
   private listeners = new Map<keyof Events, Set<Listener>>();
@@ -25,7 +27,7 @@ export class Emitter<Events extends { [K in keyof Events]: Listener }> {
   once<K extends keyof Events>(event: K, listener: Events[K]): this {
     const wrapper = ((...args: unknown[]) => {
       this.off(event, wrapper as Events[K]);
-      return listener(...args);
+      return (listener as unknown as Call)(...args);
     }) as Listener & { original?: Listener };
     wrapper.original = listener;
     return this.on(event, wrapper as Events[K]);
@@ -40,7 +42,7 @@ export class Emitter<Events extends { [K in keyof Events]: Listener }> {
     if (!set) return;
     for (const listener of [...set]) {
       try {
-        const out = listener(...args);
+        const out = (listener as unknown as Call)(...args);
         if (out && typeof (out as Promise<unknown>).then === 'function') {
           (out as Promise<unknown>).then(undefined, (err) => this.onListenerError(err, event));
         }

@@ -1,6 +1,7 @@
 // The Job: Bull's job object over one projection record. Its methods append events through the
 // JobHost its queue gave it; it never sees the Queue itself.
 import { InvalidOptionError } from '../core/errors.js';
+import { checkPriorityChange, nonNegativeNumber } from '../core/options.js';
 import type { StoredJobEvent } from '../core/events.js';
 import { jobJson, type JobJson } from '../core/job-json.js';
 import type { JobContext } from '../core/machine.js';
@@ -13,13 +14,13 @@ export interface JobQueueRef<Data, Result> {
   getJob(id: string): Promise<Job<Data, Result> | null>;
 }
 
-export class Job<Data = any, Result = any> {
+export class Job<Data = unknown, Result = unknown> {
   readonly id!: string;
   readonly name!: string;
   data!: Data;
-  readonly opts!: JobOpts;
+  opts!: JobOpts;
   progress!: JobProgress;
-  readonly delay!: number;
+  delay!: number;
   readonly timestamp!: number;
   attemptsMade!: number;
   failedReason!: string | null;
@@ -89,6 +90,25 @@ export class Job<Data = any, Result = any> {
     return (await this.#host.readState(this.id)) ?? 'unknown';
   }
 
+  /** Whether the job is completed now (read from the store, like every `is...()`). */
+  async isCompleted(): Promise<boolean> {
+    return (await this.getState()) === 'completed';
+  }
+  /** Whether the job finally failed (a job waiting for a retry is delayed or waiting, not failed). */
+  async isFailed(): Promise<boolean> {
+    return (await this.getState()) === 'failed';
+  }
+  async isDelayed(): Promise<boolean> {
+    return (await this.getState()) === 'delayed';
+  }
+  async isActive(): Promise<boolean> {
+    return (await this.getState()) === 'active';
+  }
+  /** Whether the job waits for a processor (also while the queue is paused: paused is a flag). */
+  async isWaiting(): Promise<boolean> {
+    return (await this.getState()) === 'waiting';
+  }
+
   /** Delete the job and its history. Refused while it is active, except from the processor running it. */
   async remove(): Promise<void> {
     await this.#host.remove(this.id, this.#token);
@@ -103,6 +123,32 @@ export class Job<Data = any, Result = any> {
   /** Move a delayed job to waiting now. */
   async promote(): Promise<void> {
     await this.#update({ type: 'promoted', time: Date.now(), payload: { due: false } });
+  }
+
+  /**
+   * Run a delayed job `delay` ms from now instead (as BullMQ): one `delayChanged` event. Refused
+   * unless the job is delayed.
+   *
+   * @example
+   * await job.changeDelay(60_000); // not before a minute from now
+   */
+  async changeDelay(delay: number): Promise<void> {
+    nonNegativeNumber(delay, 'argument delay');
+    const job = await this.#update({ type: 'delayChanged', time: Date.now(), payload: { delay } });
+    this.delay = job.delay;
+  }
+
+  /**
+   * Give the job a new priority (none when `priority` is left out) and `lifo`, as BullMQ: one
+   * `priorityChanged` event. A waiting job takes its new place in line at once, as if just added.
+   *
+   * @example
+   * await job.changePriority({ priority: 1 }); // ahead of every job of a lower priority
+   */
+  async changePriority(opts: { priority?: number; lifo?: boolean }): Promise<void> {
+    const { priority, lifo } = checkPriorityChange(opts);
+    const job = await this.#update({ type: 'priorityChanged', time: Date.now(), payload: { priority, lifo } });
+    this.opts = job.opts;
   }
 
   /** No more retries: if the current attempt fails, the job fails for good. */

@@ -6,7 +6,11 @@ import { listQueueNames } from '../store/db-name.js';
  * cannot list databases (`indexedDB.databases()` is missing).
  *
  * @example
- * for (const name of await listQueues()) console.log(name, await new Queue(name).getJobCounts());
+ * for (const name of await listQueues()) {
+ *   const queue = new Queue(name);
+ *   console.log(name, await queue.getJobCounts());
+ *   await queue.close();
+ * }
  */
 export function listQueues(prefix = 'jobtrail', factory: IDBFactory = indexedDB): Promise<string[]> {
   return listQueueNames(prefix, factory);

@@ -7,7 +7,10 @@ import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
-import { checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, type ResolvedQueueOptions } from '../core/options.js';
+import {
+  checkBoolean, checkMetricType, checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, stateNames,
+  type ResolvedQueueOptions, type StateName,
+} from '../core/options.js';
 import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
 import { Runner, type CloseMode } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
@@ -24,11 +27,15 @@ import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import { write, type WriteBatch } from '../store/write-batch.js';
 import { CatchUp } from './catch-up.js';
+import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
-import { createProcessor, parseProcessArgs, type ProcessHandler } from './process-args.js';
+import { metricsOf, type Metrics } from './metrics.js';
+import { readWorkers, type WorkerInfo } from './workers.js';
+import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
+import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
 import type { QueueOptions, QueueSettings } from './types.js';
@@ -45,7 +52,7 @@ export const simulateCrash = Symbol('jobtrail.simulateCrash');
  * await uploads.add('upload', { file }, { attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
  * uploads.process('upload', 2, async (job, signal) => (await fetch('/upload', { method: 'POST', body: job.data.file, signal })).text());
  */
-export class Queue<Data = any, Result = any> {
+export class Queue<Data = unknown, Result = unknown> {
   readonly name: string;
   /** Namespace of the IndexedDB database; the database is named `${prefix}:${name}`. */
   readonly prefix: string;
@@ -63,13 +70,19 @@ export class Queue<Data = any, Result = any> {
   readonly #finished: FinishedWatchers<Result>;
   /** What this instance has seen of the log, and how it reads what other instances committed. */
   readonly #catchUp: CatchUp;
-  #runner: Runner<Job<Data, Result>, Result> | null = null;
+  /**
+   * Typed by the plain Job, not Job<Data, Result>: the runner only passes jobs through, and a
+   * field that mentions Data in a parameter position would stop a Queue<D, R> from being a Queue.
+   */
+  #runner: Runner<Job, unknown> | null = null;
   /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
   /** Set when the database went away under the queue (deleted, upgraded, closed): every call fails with it. */
   #lost: JobtrailError | null = null;
+  /** `pause(true)`: this instance claims nothing. Stored nowhere. */
+  #pausedHere = false;
 
   constructor(name: string, options?: QueueOptions) {
     this.#options = resolveQueueOptions<Job>(name, options);
@@ -147,8 +160,9 @@ export class Queue<Data = any, Result = any> {
       return { name, data: job.data, opts: resolveJobOptions(job.opts, this.#options) };
     });
     const added = await this.#write('adding jobs', (batch) => addJobs(batch, specs, Date.now()));
-    return added.map(({ record, duplicate }) => {
+    return added.map(({ record, duplicate, deduplicated }) => {
       if (duplicate) this.#events.emit('duplicated', record.id);
+      if (deduplicated !== undefined) this.#events.emit('deduplicated', record.id, deduplicated);
       return this.#job(record);
     });
   }
@@ -164,10 +178,14 @@ export class Queue<Data = any, Result = any> {
   /**
    * Jobs in the given states, state after state. Within a state, `asc` lists them in queue order
    * (next to run first; oldest finished first), the default lists the newest first.
-   * `start` and `end` are positions in that list, `end` inclusive, -1 for the last.
+   * `start` and `end` are positions within **each** state's list (as in Bull), `end` inclusive, -1
+   * for the last: `getJobs(['waiting', 'delayed'], 0, 9)` gives up to 10 of each.
+   *
+   * @example
+   * const next = await queue.getJobs(['waiting', 'delayed'], 0, 9, true); // the next 10 of each
    */
-  async getJobs(types: JobState | 'wait' | readonly (JobState | 'wait')[], start = 0, end = -1, asc = false): Promise<Job<Data, Result>[]> {
-    const states = (Array.isArray(types) ? types : [types]).map((t) => checkState(t, 'getJobs'));
+  async getJobs(types: StateName | readonly StateName[], start = 0, end = -1, asc = false): Promise<Job<Data, Result>[]> {
+    const states = stateNames([types], 'getJobs').map((t) => checkState(t, 'getJobs'));
     integerAtLeast(start, 0, 'argument start');
     integerAtLeast(end, -1, 'argument end');
     const records = await readJobs(await this.#open(), [...new Set(states)], start, end, asc);
@@ -190,30 +208,128 @@ export class Queue<Data = any, Result = any> {
     return this.getJobs('failed', start, end, false);
   }
 
-  /** How many jobs are in each state: one read, kept up to date by every transaction. */
-  async getJobCounts(): Promise<JobCounts> {
-    return readCounts(await this.#open());
+  /**
+   * How many jobs are in each state, or in the states named (keyed as named, as in Bull and
+   * BullMQ): one read of the counts every transaction keeps up to date.
+   *
+   * @example
+   * const { waiting, failed } = await queue.getJobCounts('waiting', 'failed');
+   */
+  getJobCounts(): Promise<JobCounts>;
+  getJobCounts<T extends StateName>(...types: (T | readonly T[])[]): Promise<Record<T, number>>;
+  async getJobCounts(...types: unknown[]): Promise<Record<string, number>> {
+    const names = stateNames(types, 'getJobCounts');
+    return pickCounts(await readCounts(await this.#open()), names);
   }
 
-  /** The log lines of a job, oldest first. */
-  async getJobLogs(id: string | number): Promise<{ logs: string[]; count: number }> {
-    const logs = (await this.#host.history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
-    return { logs, count: logs.length };
+  /** How many jobs the named states hold together (every state when none is named). */
+  async getJobCountByTypes(...types: (StateName | readonly StateName[])[]): Promise<number> {
+    const names = stateNames(types, 'getJobCountByTypes');
+    return sumCounts(await readCounts(await this.#open()), names);
+  }
+
+  /** How many jobs are still to run: waiting or delayed (Bull's and BullMQ's `count()`). */
+  count(): Promise<number> {
+    return this.getJobCountByTypes('waiting', 'delayed');
+  }
+  getWaitingCount(): Promise<number> {
+    return this.getJobCountByTypes('waiting');
+  }
+  getActiveCount(): Promise<number> {
+    return this.getJobCountByTypes('active');
+  }
+  getDelayedCount(): Promise<number> {
+    return this.getJobCountByTypes('delayed');
+  }
+  getCompletedCount(): Promise<number> {
+    return this.getJobCountByTypes('completed');
+  }
+  getFailedCount(): Promise<number> {
+    return this.getJobCountByTypes('failed');
+  }
+
+  /**
+   * How many jobs completed (or finally failed) in each minute of the last hour, newest first, as
+   * Bull's and BullMQ's `getMetrics`: `data[start..end]`, with the total in `meta.count`. Counted by
+   * the transactions that finish jobs, in every tab, at no extra cost.
+   *
+   * @example
+   * const { data } = await queue.getMetrics('completed', 0, 4); // the last five minutes
+   */
+  async getMetrics(type: 'completed' | 'failed', start = 0, end = -1): Promise<Metrics> {
+    checkMetricType(type);
+    integerAtLeast(start, 0, 'argument start');
+    integerAtLeast(end, -1, 'argument end');
+    return metricsOf(await readMeta(await this.#open()), type, start, end, Date.now());
+  }
+
+  /**
+   * A job's log lines from position `start` to `end` (inclusive, -1 for the last), oldest first, or
+   * newest first with `asc` false; `count` is how many lines the job has in all.
+   *
+   * @example
+   * const { logs, count } = await queue.getJobLogs(job.id, 0, 9); // the first 10 lines, and the total
+   */
+  async getJobLogs(id: string | number, start = 0, end = -1, asc = true): Promise<{ logs: string[]; count: number }> {
+    integerAtLeast(start, 0, 'argument start');
+    integerAtLeast(end, -1, 'argument end');
+    checkBoolean(asc, 'getJobLogs', 'asc');
+    const all = (await this.#host.history(String(id))).flatMap((e) => (e.type === 'log' ? [e.payload.line] : []));
+    const ordered = asc ? all : all.reverse();
+    return { logs: ordered.slice(start, end < 0 ? undefined : end + 1), count: all.length };
   }
 
   // ---- Queue state ------------------------------------------------------------------------
 
-  /** Stop claiming jobs, in every tab, until `resume()`; active jobs finish. Stored: survives reloads. */
-  async pause(): Promise<void> {
-    await this.#write('pausing the queue', (batch) => setPaused(batch, true, Date.now()));
+  /**
+   * Stop claiming jobs; active jobs finish. `pause()` pauses the queue in every tab, worker and
+   * service worker until `resume()`, and is stored (it survives reloads). `pause(true)` is Bull's
+   * local pause: only this instance stops claiming, nothing is stored and other instances go on;
+   * it resolves once this instance's active jobs have finished (at once with `doNotWaitActive`).
+   *
+   * @example
+   * addEventListener('pagehide', () => void uploads.pause(true)); // this tab takes no new job
+   */
+  async pause(isLocal = false, doNotWaitActive = false): Promise<void> {
+    checkBoolean(isLocal, 'pause', 'isLocal');
+    checkBoolean(doNotWaitActive, 'pause', 'doNotWaitActive');
+    if (!isLocal) {
+      await this.#write('pausing the queue', (batch) => setPaused(batch, true, Date.now()));
+      return;
+    }
+    this.#assertOpen();
+    this.#pausedHere = true;
+    this.#runner?.pauseHere(true);
+    if (!doNotWaitActive) await this.whenCurrentJobsFinished();
+    this.#events.emit('paused');
   }
 
-  async resume(): Promise<void> {
-    await this.#write('resuming the queue', (batch) => setPaused(batch, false, Date.now()));
+  /** Undo `pause()` (everywhere), or with `isLocal` undo this instance's `pause(true)`. */
+  async resume(isLocal = false): Promise<void> {
+    checkBoolean(isLocal, 'resume', 'isLocal');
+    if (!isLocal) {
+      await this.#write('resuming the queue', (batch) => setPaused(batch, false, Date.now()));
+      return;
+    }
+    this.#assertOpen();
+    this.#pausedHere = false;
+    this.#runner?.pauseHere(false);
+    this.#events.emit('resumed');
   }
 
-  async isPaused(): Promise<boolean> {
+  /** Whether the queue is paused (stored, for everyone), or with `isLocal` whether this instance is. */
+  async isPaused(isLocal = false): Promise<boolean> {
+    checkBoolean(isLocal, 'isPaused', 'isLocal');
+    if (isLocal) return this.#pausedHere;
     return (await readMeta(await this.#open())).paused;
+  }
+
+  /**
+   * Resolves once the jobs this instance is running now have finished and their outcomes are
+   * written; claiming goes on (pair it with `pause(true)` to stop taking new ones).
+   */
+  async whenCurrentJobsFinished(): Promise<void> {
+    await this.#runner?.whenCurrentJobsFinished();
   }
 
   /**
@@ -247,6 +363,38 @@ export class Queue<Data = any, Result = any> {
     await this.#write('obliterating the queue', (batch) => obliterate(batch, this.name, opts.force ?? false));
   }
 
+  /**
+   * Move failed jobs back to waiting (BullMQ's `retryJobs`): every job that failed before now (or
+   * before `timestamp`, Unix ms), oldest first, `count` per transaction (default 1000). Resolves
+   * with how many were retried.
+   *
+   * @example
+   * addEventListener('online', () => void uploads.retryJobs()); // every failed upload, once back online
+   */
+  retryJobs(opts: { state?: 'failed'; count?: number; timestamp?: number } = {}): Promise<number> {
+    return retryJobs(this.#writer, opts);
+  }
+
+  /**
+   * Move every delayed job to waiting now (BullMQ's `promoteJobs`), earliest due first, `count`
+   * per transaction (default 1000). Resolves with how many were promoted.
+   */
+  promoteJobs(opts: { count?: number } = {}): Promise<number> {
+    return promoteJobs(this.#writer, opts);
+  }
+
+  /**
+   * Remove every job whose id matches `pattern` (Bull's `removeJobs`), a glob as in Redis: `*`,
+   * `?`, `[abc]`, `\` to escape. Active jobs are skipped, as Bull skips locked ones. One
+   * transaction; emits `removed` for each job and resolves with how many were removed.
+   *
+   * @example
+   * await queue.removeJobs('upload-*');
+   */
+  async removeJobs(pattern: string): Promise<number> {
+    return (await removeJobs(this.#writer, pattern)).length;
+  }
+
   /** Recompute every job's projection from the log. The log is the truth; this proves it. */
   async rebuild(): Promise<{ jobs: number; events: number }> {
     this.#assertOpen();
@@ -261,7 +409,8 @@ export class Queue<Data = any, Result = any> {
    * `AbortSignal` (aborted on timeout, forced close, or removal) and returns the job's result.
    * Resolves once this instance is ready to claim jobs.
    */
-  process(handler: ProcessHandler<Data, Result>): Promise<void>;
+  // A lone string is refused (a forgotten handler, not a worker URL): `process('upload')` does not compile.
+  process(handler: ProcessFunction<Data, Result> | Exclude<WorkerSource, string>): Promise<void>;
   process(concurrency: number, handler: ProcessHandler<Data, Result>): Promise<void>;
   process(name: string, handler: ProcessHandler<Data, Result>): Promise<void>;
   process(name: string, concurrency: number, handler: ProcessHandler<Data, Result>): Promise<void>;
@@ -271,7 +420,7 @@ export class Queue<Data = any, Result = any> {
     const db = await this.#open();
     // close() may have begun while the database opened; it would never stop a runner made now.
     this.#assertOpen();
-    this.#runner ??= new Runner<Job<Data, Result>, Result>(db, {
+    this.#runner ??= new Runner<Job, unknown>(db, {
       instanceId: this.instanceId,
       dbName: this.dbName,
       settings: this.settings,
@@ -286,9 +435,22 @@ export class Queue<Data = any, Result = any> {
         this.#notify('drained');
       },
     });
+    if (this.#pausedHere) this.#runner.pauseHere(true);
     // A page that goes away gives its active jobs back (as `released`, not stalled).
     globalThis.addEventListener?.('pagehide', this.#onPageHide);
     await this.#runner.register(createProcessor(spec));
+  }
+
+  /**
+   * The processing instances of this queue alive now, across the origin: every tab, worker and
+   * service worker whose queue called `process()`, with its kind, handlers and concurrency (each
+   * holds its Web Lock, or where Web Locks are missing renews its heartbeat).
+   *
+   * @example
+   * for (const w of await queue.getWorkers()) console.log(w.kind, w.concurrency, w.url);
+   */
+  async getWorkers(): Promise<WorkerInfo[]> {
+    return readWorkers(await this.#open(), this.dbName, Date.now());
   }
 
   // ---- Events -----------------------------------------------------------------------------
@@ -311,10 +473,17 @@ export class Queue<Data = any, Result = any> {
   /**
    * Stop claiming, wait for active jobs to finish (or, with `force`, abort them and give them back:
    * waiting again, no attempt used), and release the database and channel. Later calls reject with
-   * `ERR_QUEUE_CLOSED`. A page that goes away (`pagehide`) closes its queues as with `force`.
+   * `ERR_QUEUE_CLOSED`. `close(true)` is Bull's form of `{ force: true }`. A page that goes away
+   * (`pagehide`) closes its queues as with `force`.
    */
-  close(opts: { force?: boolean } = {}): Promise<void> {
-    return this.#shutdown(opts.force ? 'release' : 'wait');
+  close(opts: { force?: boolean } | boolean = {}): Promise<void> {
+    const force = typeof opts === 'boolean' ? opts : (opts?.force ?? false);
+    try {
+      checkBoolean(force, 'close', 'force');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#shutdown(force ? 'release' : 'wait');
   }
 
   /** @internal */
@@ -401,6 +570,9 @@ export class Queue<Data = any, Result = any> {
     if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
     return this.#db;
   }
+
+  /** `#write` for the helpers that work on many jobs. */
+  readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
     const { result, changes, seqs } = await write(await this.#open(internal), doing, body, prefetch);

@@ -31,7 +31,8 @@ export function announced(change: QueueChange): Announced[] {
   }
   // The job (re-)entered the waiting line or the delayed timeline.
   const requeues = change.type === 'added' || change.type === 'promoted' || change.type === 'retried' ||
-    change.type === 'postponed' || change.type === 'failed' || change.type === 'stalled' || change.type === 'released';
+    change.type === 'postponed' || change.type === 'failed' || change.type === 'stalled' || change.type === 'released' ||
+    change.type === 'delayChanged';
   if (requeues && (change.state === 'waiting' || change.state === 'delayed')) out.push(change.state);
   return out;
 }

@@ -8,7 +8,7 @@ import type { JobProgress, JobState } from './types.js';
 /** The kinds of change: an event type of the log, `removed` (a job deleted) or `obliterated` (all of them). */
 export const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'postponed', 'stalled', 'released', 'retried', 'removed', 'paused', 'resumed', 'obliterated',
+  'failed', 'postponed', 'stalled', 'released', 'retried', 'delayChanged', 'priorityChanged', 'removed', 'paused', 'resumed', 'obliterated',
 ] as const satisfies readonly (JobEvent['type'] | QueueEvent['type'] | 'removed' | 'obliterated')[];
 
 export type ChangeType = (typeof CHANGE_TYPES)[number];

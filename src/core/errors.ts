@@ -72,6 +72,22 @@ export class RetryLaterError extends JobtrailError {
   }
 }
 
+/**
+ * What to do instead when a processor's return value cannot be stored (IndexedDB and workers clone
+ * it): named after the value's kind when it is known, a fetch Response above all.
+ */
+export function returnValueHint(value?: unknown): string {
+  const kind = typeof value === 'function' ? 'a function' : typeof value === 'object' && value !== null ? `a ${value.constructor?.name || 'value'}` : null;
+  const what = kind === null ? 'it' : `it (${kind})`;
+  const response = typeof Response !== 'undefined' && value instanceof Response;
+  return (
+    `Return plain data instead of ${what}: strings, numbers, plain objects and arrays, Blobs. ` +
+    (response || kind === null
+      ? 'For a fetch Response, return what you need of it: response.status, a header, or await response.text() / response.json().'
+      : 'Keep only the fields you need.')
+  );
+}
+
 /** The plain-data form of an error, for crossing worker and tab boundaries without losing fields. */
 export interface ErrorData {
   name: string;

@@ -43,6 +43,13 @@ export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: nu
 export type JobReleased = EventOf<'released', { token: string; reason: string }>;
 /** failed -> waiting, by `retry()`. */
 export type JobRetried = EventOf<'retried', Record<string, never>>;
+/** A delayed job's delay changed (`changeDelay`): it is now due `delay` ms after this event. */
+export type JobDelayChanged = EventOf<'delayChanged', { delay: number }>;
+/**
+ * The job's priority and lifo changed (`changePriority`): `priority` null is no priority. A waiting
+ * job takes its new place in line, as if it had just been added with these options.
+ */
+export type JobPriorityChanged = EventOf<'priorityChanged', { priority: number | null; lifo: boolean }>;
 
 export type JobEvent =
   | JobAdded
@@ -57,7 +64,9 @@ export type JobEvent =
   | JobPostponed
   | JobStalled
   | JobReleased
-  | JobRetried;
+  | JobRetried
+  | JobDelayChanged
+  | JobPriorityChanged;
 
 export type JobEventType = JobEvent['type'];
 

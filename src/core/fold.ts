@@ -70,6 +70,7 @@ const VERBS: Partial<Record<JobEvent['type'], string>> = {
   promoted: 'promote',
   retried: 'retry',
   discarded: 'discard',
+  delayChanged: 'change the delay of',
 };
 
 const NEEDS: Partial<Record<JobEvent['type'], JobState>> = {
@@ -81,6 +82,7 @@ const NEEDS: Partial<Record<JobEvent['type'], JobState>> = {
   postponed: 'active',
   promoted: 'delayed',
   retried: 'failed',
+  delayChanged: 'delayed',
 };
 
 function refusal(current: FoldedJob, event: JobEvent): JobtrailError {

@@ -2,7 +2,7 @@
 // events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
 import { assign, setup } from 'xstate';
 import { failsFinally } from './decide.js';
-import type { JobAdded, JobEvent, JobFailed, JobPostponed, JobStalled } from './events.js';
+import type { JobAdded, JobDelayChanged, JobEvent, JobFailed, JobPostponed, JobPriorityChanged, JobStalled } from './events.js';
 import type { JobJson } from './job-json.js';
 
 /** The machine's context: the job as Bull shows it, plus what the lifecycle needs to decide. */
@@ -89,6 +89,15 @@ export const jobMachine = setup({
     log: assign(({ context }) => ({ logCount: context.logCount + 1 })),
     update: assign(({ event }) => ({ data: (event as Extract<JobEvent, { type: 'updated' }>).payload.data })),
     discard: assign({ discarded: true }),
+    changeDelay: assign(({ event }) => {
+      const { delay } = (event as JobDelayChanged).payload;
+      return { delay, dueAt: event.time + delay };
+    }),
+    changePriority: assign(({ context, event }) => {
+      const { priority, lifo } = (event as JobPriorityChanged).payload;
+      const { priority: _priority, lifo: _lifo, ...opts } = context.opts;
+      return { opts: { ...opts, ...(priority === null ? {} : { priority }), ...(lifo ? { lifo } : {}) } };
+    }),
   },
 }).createMachine({
   id: 'job',
@@ -121,6 +130,7 @@ export const jobMachine = setup({
     progress: { actions: 'progress' },
     log: { actions: 'log' },
     updated: { actions: 'update' },
+    priorityChanged: { actions: 'changePriority' },
   },
   states: {
     added: {
@@ -135,6 +145,7 @@ export const jobMachine = setup({
     delayed: {
       on: {
         promoted: { target: 'waiting', actions: 'becomeDue' },
+        delayChanged: { actions: 'changeDelay' },
         discarded: { actions: 'discard' },
       },
     },

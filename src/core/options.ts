@@ -20,7 +20,7 @@ export const DEFAULT_MAX_STALLED_COUNT = 10;
 
 const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
-  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit',
+  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit', 'deduplication',
 ]);
 
 export interface ResolvedQueueOptions<J = unknown> {
@@ -68,14 +68,20 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   let limiter: RateLimiter | null = null;
   if (opts.limiter !== undefined) {
     const l = plainObject(opts.limiter, 'limiter');
-    onlyKeys(l, ['max', 'duration'], 'limiter option');
+    onlyKeys(l, ['max', 'duration', 'sliding'], 'limiter option');
     integerAtLeast(l.max, 1, 'limiter.max');
     waitMs(l.duration, 'limiter.duration', true);
-    limiter = { max: l.max as number, duration: l.duration as number };
+    if (l.sliding !== undefined && typeof l.sliding !== 'boolean') {
+      throw new InvalidOptionError(`Invalid queue option limiter.sliding: expected a boolean, got ${describe(l.sliding)}`);
+    }
+    limiter = { max: l.max as number, duration: l.duration as number, ...(l.sliding ? { sliding: true } : {}) };
   }
   const defaultJobOptions = opts.defaultJobOptions === undefined ? {} : checkJobOptions(opts.defaultJobOptions, settings, 'defaultJobOptions.');
   if (defaultJobOptions.jobId !== undefined) {
     throw new InvalidOptionError('Invalid queue option defaultJobOptions.jobId: a default job id would make every job a duplicate');
+  }
+  if (defaultJobOptions.deduplication !== undefined) {
+    throw new InvalidOptionError('Invalid queue option defaultJobOptions.deduplication: a default deduplication id would make every job a duplicate');
   }
   return { prefix, defaultJobOptions, settings, limiter };
 }
@@ -115,7 +121,20 @@ function checkJobOptions(options: unknown, settings: { backoffStrategies: object
   if (o.removeOnFail !== undefined) checkKeepJobs(o.removeOnFail, name('removeOnFail'));
   if (o.jobId !== undefined) checkJobId(o.jobId, name('jobId'));
   if (o.stackTraceLimit !== undefined) integerAtLeast(o.stackTraceLimit, 0, name('stackTraceLimit'));
+  if (o.deduplication !== undefined) checkDeduplication(o.deduplication, name('deduplication'));
   return o as JobOptions;
+}
+
+function checkDeduplication(value: unknown, name: string): void {
+  const d = plainObject(value, `Job option ${name}`);
+  for (const key of ['extend', 'replace']) {
+    if (key in d) throw new InvalidOptionError(`Unsupported job option ${name}.${key}: jobtrail supports BullMQ's deduplication with id and ttl only`);
+  }
+  onlyKeys(d, ['id', 'ttl'], `job option ${name}.`);
+  if (typeof d.id !== 'string' || d.id.length === 0) {
+    throw new InvalidOptionError(`Invalid job option ${name}.id: expected a non-empty string, got ${describe(d.id)}`);
+  }
+  if (d.ttl !== undefined) positiveNumber(d.ttl, `${name}.ttl`);
 }
 
 function checkBackoff(value: unknown, settings: { backoffStrategies: object }, name: string): void {
@@ -219,6 +238,84 @@ export function describe(value: unknown): string {
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   } catch {
     return Object.prototype.toString.call(value);
+  }
+}
+
+/** `job.changePriority(opts)`, checked: `{ priority?, lifo? }`; a missing priority means none (as BullMQ). */
+export function checkPriorityChange(options: unknown): { priority: number | null; lifo: boolean } {
+  const o = plainObject(options, 'changePriority options');
+  onlyKeys(o, ['priority', 'lifo'], 'changePriority option');
+  if (o.priority !== undefined && (typeof o.priority !== 'number' || !Number.isInteger(o.priority) || o.priority < 1 || o.priority > MAX_PRIORITY)) {
+    throw new InvalidOptionError(`Invalid changePriority option priority: expected an integer from 1 to ${MAX_PRIORITY} (or none, for no priority), got ${describe(o.priority)}`);
+  }
+  if (o.lifo !== undefined && typeof o.lifo !== 'boolean') {
+    throw new InvalidOptionError(`Invalid changePriority option lifo: expected a boolean, got ${describe(o.lifo)}`);
+  }
+  return { priority: (o.priority as number | undefined) ?? null, lifo: (o.lifo as boolean | undefined) ?? false };
+}
+
+/** The options of the calls that move many jobs (`retryJobs`, `promoteJobs`), checked: `count` per batch, default 1000. */
+export function checkManyJobs(options: unknown, caller: string, allowed: string[]): { count: number; timestamp: number | undefined } {
+  const o = plainObject(options ?? {}, `${caller} options`);
+  onlyKeys(o, allowed, `${caller} option`);
+  const count = o.count ?? 1000;
+  integerAtLeast(count, 1, `${caller} option count`);
+  if (o.timestamp !== undefined) nonNegativeNumber(o.timestamp, `${caller} option timestamp`);
+  return { count, timestamp: o.timestamp as number | undefined };
+}
+
+/** `retryJobs({ state, count, timestamp })`, checked: only failed jobs are retried. */
+export function checkRetryJobs(options: unknown): { count: number; timestamp: number | undefined } {
+  const checked = checkManyJobs(options, 'retryJobs', ['state', 'count', 'timestamp']);
+  const state = (options as { state?: unknown } | undefined)?.state ?? 'failed';
+  if (state !== 'failed') {
+    throw new InvalidOptionError(`retryJobs: state must be 'failed', got ${describe(state)} (a completed job cannot run again in jobtrail; add a new one)`);
+  }
+  return checked;
+}
+
+/** A boolean argument of a call (Bull's positional flags), checked. */
+export function checkBoolean(value: unknown, caller: string, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionError(`${caller}: argument ${name} must be a boolean, got ${describe(value)}`);
+  }
+}
+
+/** A state as callers may name it: Bull's `'wait'` is `'waiting'`. */
+export type StateName = JobState | 'wait';
+
+/**
+ * The states named by `args`, as named: each argument a state, an array of them, or a
+ * comma-separated list. Bull's getters and counters name states this way (its parseTypeArg):
+ * `getJobCounts('waiting', 'failed')`, `getJobCounts(['waiting', 'failed'])`,
+ * `getJobCountByTypes('completed,failed')`.
+ */
+export function stateNames(args: readonly unknown[], caller: string): StateName[] {
+  const names: string[] = [];
+  for (const arg of args.flat()) {
+    if (typeof arg !== 'string') throw new InvalidOptionError(`${caller}: a job state must be a string, got ${describe(arg)}`);
+    names.push(...arg.split(/\s*,\s*/).filter((name) => name.length > 0));
+  }
+  for (const name of names) {
+    if (name === 'paused') {
+      throw new InvalidOptionError(`${caller}: "paused" is not a job state in jobtrail: pause is a flag of the queue (isPaused()), and paused jobs are counted as waiting`);
+    }
+    checkState(name, caller);
+  }
+  return names as StateName[];
+}
+
+/** `getMetrics(type)`: which finished jobs are counted. */
+export function checkMetricType(type: unknown): asserts type is 'completed' | 'failed' {
+  if (type !== 'completed' && type !== 'failed') {
+    throw new InvalidOptionError(`getMetrics: type must be 'completed' or 'failed', got ${describe(type)}`);
+  }
+}
+
+/** `removeJobs(pattern)`: a glob over job ids. */
+export function checkIdPattern(pattern: unknown): asserts pattern is string {
+  if (typeof pattern !== 'string' || pattern.length === 0) {
+    throw new InvalidOptionError(`removeJobs: the pattern must be a non-empty string (a glob over job ids, like 'upload-*'), got ${describe(pattern)}`);
   }
 }
 

@@ -31,6 +31,14 @@ export function rankOf(state: JobState, job: JobContext, event: JobEvent, seq: n
   }
 }
 
+/**
+ * Whether `event` moves a job that stays in `state` to a new place: a new priority in the waiting
+ * line, a new due time in the delayed timeline. Every other event keeps a job where it is.
+ */
+export function reranks(state: JobState, event: JobEvent): boolean {
+  return (state === 'waiting' && event.type === 'priorityChanged') || (state === 'delayed' && event.type === 'delayChanged');
+}
+
 /** Compare two ranks the way IndexedDB compares the array keys that hold them. */
 export function compareRank(a: Rank, b: Rank): number {
   const n = Math.min(a.length, b.length);

@@ -28,6 +28,18 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
+/**
+ * BullMQ's deduplication: while the job holding `id` is waiting, delayed or active (without `ttl`),
+ * or for `ttl` ms after it was added (with one), adding another job with the same `id` adds nothing
+ * and returns the job holding it.
+ */
+export interface DeduplicationOptions {
+  /** The deduplication id, e.g. `autosave:${documentId}`. */
+  id: string;
+  /** Milliseconds after the add during which the id holds, whatever the job's state (BullMQ's throttle mode). */
+  ttl?: number;
+}
+
 /** Options accepted by `add()`, `addBulk()` and `defaultJobOptions`. All are validated. */
 export interface JobOptions {
   /** 1 (highest) .. 2^31-1. Jobs without a priority run after every prioritised job. */
@@ -50,6 +62,8 @@ export interface JobOptions {
   jobId?: string;
   /** How many stack traces to keep (the newest). */
   stackTraceLimit?: number;
+  /** Add nothing while another job holds this deduplication id (BullMQ's `deduplication`). */
+  deduplication?: DeduplicationOptions;
 }
 
 /** Job options as stored: given options plus the defaults `attempts: 1`, `delay: 0`, backoff normalised. */
@@ -87,11 +101,18 @@ export interface QueueSettings<J = unknown> {
   holdWhileOffline: boolean;
 }
 
-/** At most `max` jobs start per `duration` milliseconds, counted across every tab. */
+/**
+ * At most `max` jobs start per `duration` milliseconds, counted across every tab. The window is
+ * fixed by default, as in Bull: it opens at the first start after the previous one closed, so up
+ * to 2·max jobs can start within one sliding `duration`. With `sliding: true`, no `duration`-long
+ * stretch of time ever sees more than `max` starts.
+ */
 export interface RateLimiter {
   max: number;
   /** Window length in milliseconds. */
   duration: number;
+  /** Count starts over a sliding window instead of Bull's fixed one. Default false. */
+  sliding?: boolean;
 }
 
 export interface QueueOptions<J = unknown> {

@@ -14,6 +14,7 @@ import {
   type JobState,
   type PageStart,
   type StoredJobEvent,
+  type WorkerInfo,
 } from '../index.js';
 import { h, replaceChildren } from './dom.js';
 import { formatClock, formatCount, formatProgress, formatTime, formatValue, parseJsonInput } from './format.js';
@@ -26,6 +27,11 @@ import { travelSteps, type TravelStep } from './time-travel.js';
 export const PAGE_SIZE = 50;
 /** Milliseconds to gather a burst of change events into one re-read. */
 const REFRESH_DELAY = 50;
+/**
+ * Milliseconds between looks at the processing instances: one starting or stopping writes nothing
+ * to the log, so no change event says so (a dead one's lock is gone at once; this finds it).
+ */
+export const WORKERS_REFRESH = 2000;
 
 // The class must be importable where there is no DOM (server rendering, Node tests): there it
 // extends a stand-in and is simply never defined as an element.
@@ -67,6 +73,8 @@ export class JobtrailInspector extends ElementBase {
   #page: JobPage | null = null;
   #counts: JobCounts | null = null;
   #paused = false;
+  #workers: WorkerInfo[] | null = null;
+  #workersTimer: ReturnType<typeof setInterval> | null = null;
 
   #selectedId: string | null = null;
   #record: JobRecord | null = null;
@@ -150,6 +158,7 @@ export class JobtrailInspector extends ElementBase {
     }
     this.#queue = queue;
     this.#invalidate(0);
+    this.#workersTimer = setInterval(() => void this.#loadWorkers(), WORKERS_REFRESH);
   }
 
   async #stop(): Promise<void> {
@@ -157,6 +166,8 @@ export class JobtrailInspector extends ElementBase {
     this.#queue = null;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    if (this.#workersTimer !== null) clearInterval(this.#workersTimer);
+    this.#workersTimer = null;
     await queue?.close();
   }
 
@@ -176,6 +187,7 @@ export class JobtrailInspector extends ElementBase {
     this.#pageIndex = 0;
     this.#page = null;
     this.#counts = null;
+    this.#workers = null;
     this.#selectedId = null;
     this.#record = null;
     this.#history = null;
@@ -207,11 +219,12 @@ export class JobtrailInspector extends ElementBase {
     this.#dirty = false;
     try {
       const selected = this.#selectedId;
-      const [counts, paused, page, record] = await Promise.all([
+      const [counts, paused, page, record, workers] = await Promise.all([
         queue.getJobCounts(),
         queue.isPaused(),
         this.#readPage(queue),
         selected === null ? null : queue.getJobRecord(selected),
+        queue.getWorkers(),
       ]);
       let history = this.#history;
       if (selected !== null && record && (history?.id !== selected || history.seq < record.seq)) {
@@ -222,6 +235,7 @@ export class JobtrailInspector extends ElementBase {
       this.#counts = counts;
       this.#paused = paused;
       this.#page = page;
+      this.#workers = workers;
       if (selected !== null && selected === this.#selectedId) {
         if (!record) {
           this.#ui.placeholder.textContent = `Job ${selected} no longer exists: it was removed or cleaned.`;
@@ -240,6 +254,21 @@ export class JobtrailInspector extends ElementBase {
       this.#loading = false;
       // Also after a session change: the new queue's first read may have been asked for meanwhile.
       if (this.#dirty) this.#invalidate();
+    }
+  }
+
+  /** Look at the processing instances again (they come and go without a change event). */
+  async #loadWorkers(): Promise<void> {
+    const queue = this.#queue;
+    if (!queue || this.#loading) return;
+    const session = this.#session;
+    try {
+      const workers = await queue.getWorkers();
+      if (session !== this.#session) return;
+      this.#workers = workers;
+      this.#renderWorkers();
+    } catch (err) {
+      if (session === this.#session) this.#showError('Listing the processing instances', err);
     }
   }
 
@@ -271,6 +300,7 @@ export class JobtrailInspector extends ElementBase {
     ui.pausedBadge.hidden = !this.#paused;
     ui.queueControls.forEach((el) => (el.disabled = this.#queue === null));
     this.#renderCounts();
+    this.#renderWorkers();
     this.#renderRows();
     this.#renderDetail();
   }
@@ -279,6 +309,8 @@ export class JobtrailInspector extends ElementBase {
     this.#counts = null;
     this.#page = null;
     this.#record = null;
+    this.#workers = null;
+    this.#renderWorkers();
     this.#say(message);
     this.#ui.queueControls.forEach((el) => (el.disabled = true));
     this.#renderCounts();
@@ -301,6 +333,28 @@ export class JobtrailInspector extends ElementBase {
       button.querySelector('.n')!.textContent = counts ? formatCount(n) : '–';
       button.setAttribute('aria-pressed', String((this.#state ?? 'all') === key));
     }
+  }
+
+  /** The processing instances alive now: in which context, how many jobs at once, for which names. */
+  #renderWorkers(): void {
+    const ui = this.#ui;
+    const workers = this.#workers;
+    ui.workersCount.textContent = workers ? formatCount(workers.length) : '–';
+    if (!workers || workers.length === 0) {
+      replaceChildren(ui.workersList, h('li', { class: 'empty' }, workers ? 'No tab, worker or service worker is processing this queue.' : ''));
+      return;
+    }
+    replaceChildren(ui.workersList, ...workers.map((w) =>
+      h('li', { 'data-worker': w.id, 'data-kind': w.kind },
+        h('span', { class: 'badge kind' }, KIND_LABELS[w.kind]),
+        ' ',
+        h('strong', { class: 'concurrency', title: 'jobs it may run at once' }, `×${w.concurrency}`),
+        ' ',
+        h('span', { class: 'handlers' }, w.handlers.map((x) => `${x.name === '*' ? 'every name' : x.name} ×${x.concurrency}`).join(', ')),
+        w.paused ? h('span', { class: 'badge paused-badge' }, 'paused here') : null,
+        ' ',
+        h('span', { class: 'where', title: `instance ${w.id}` }, `${w.url ?? w.id.slice(0, 8)} · since ${formatClock(w.startedAt)}`),
+      )));
   }
 
   #renderRows(): void {
@@ -644,6 +698,14 @@ export class JobtrailInspector extends ElementBase {
 
 const PLACEHOLDER = 'Select a job to see its history, replay it, and act on it.';
 
+const KIND_LABELS: Record<WorkerInfo['kind'], string> = {
+  window: 'tab',
+  worker: 'worker',
+  sharedworker: 'shared worker',
+  serviceworker: 'service worker',
+  other: 'other',
+};
+
 const ACTION_WORDS = {
   retry: ['Retrying', 'Retried'],
   promote: ['Promoting', 'Promoted'],
@@ -680,6 +742,8 @@ interface Ui {
   errorDismiss: HTMLButtonElement;
   counts: HTMLElement;
   countButtons: Map<JobState | 'all', HTMLButtonElement>;
+  workersCount: HTMLElement;
+  workersList: HTMLUListElement;
   searchForm: HTMLFormElement;
   searchBy: HTMLSelectElement;
   searchText: HTMLInputElement;
@@ -729,6 +793,9 @@ function buildUi(machine: MachineView): Ui {
       key, ' ', h('span', { class: 'n' }, '–')));
   }
   const counts = h('div', { class: 'counts', role: 'group', 'aria-label': 'Show jobs in state' }, ...countButtons.values());
+  const workersCount = h('span', { class: 'n' }, '–');
+  const workersList = h('ul', { class: 'workers-list', 'aria-label': 'Processing instances' });
+  const workers = h('details', { class: 'workers', open: true }, h('summary', {}, 'Processing now: ', workersCount), workersList);
   const searchBy = h('select', { name: 'by', 'aria-label': 'Search by' },
     h('option', { value: 'name' }, 'Name starts with'),
     h('option', { value: 'id' }, 'Id is'));
@@ -800,6 +867,7 @@ function buildUi(machine: MachineView): Ui {
       h('section', { class: 'jobs', 'aria-labelledby': 'jobs-heading' },
         h('h3', { id: 'jobs-heading' }, 'Jobs'),
         counts,
+        workers,
         searchForm,
         table,
         h('div', { class: 'pager' }, newer, range, older),
@@ -811,7 +879,7 @@ function buildUi(machine: MachineView): Ui {
 
   return {
     root, queueSelect, reloadQueues, pause, clean, pausedBadge, queueControls: [pause, clean], status, error, errorText, errorDismiss,
-    counts, countButtons, searchForm, searchBy, searchText, searchClear, table, caption, tbody, newer, older, range,
+    counts, countButtons, workersCount, workersList, searchForm, searchBy, searchText, searchClear, table, caption, tbody, newer, older, range,
     addForm, addName, addData, addDataError, addOpts, addOptsError, formError,
     detailHeading, placeholder, detailBody, retry, promote, remove, json, travel, travelOut, travelState, travelJson, timeline,
   };

@@ -98,6 +98,12 @@ tr:focus-visible { outline-offset: -2px; }
 .counts button { display: inline-flex; gap: 6px; align-items: baseline; border-radius: 999px; }
 .counts button[aria-pressed="true"] { background: var(--jt-accent); border-color: var(--jt-accent); color: var(--jt-accent-fg); }
 .counts .n { font-variant-numeric: tabular-nums; font-weight: 600; }
+.workers { margin-bottom: 10px; }
+.workers-list { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 4px; font-size: 13px; }
+.workers-list li { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
+.workers-list li.empty { color: var(--jt-muted); }
+.workers-list .kind { background: var(--jt-surface); border: 1px solid var(--jt-border); }
+.workers-list .where { color: var(--jt-muted); overflow-wrap: anywhere; }
 .search { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
 .search input { flex: 1; min-width: 10em; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }

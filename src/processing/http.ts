@@ -35,7 +35,11 @@ export function errorForStatus(status: number, statusText = '', retryAfterHeader
 /**
  * `fetch`, with failures turned into the errors jobtrail retries correctly: see `errorForStatus`;
  * a network error while `navigator.onLine` is false becomes a `RetryLaterError`.
- * @example queue.process('upload', (job, signal) => jobFetch('/upload', { method: 'POST', body: job.data.file, signal }));
+ * @example
+ * queue.process('upload', async (job, signal) => {
+ *   const response = await jobFetch('/upload', { method: 'POST', body: job.data.file, signal });
+ *   return response.status; // a result is stored: what you need of the Response, not the Response
+ * });
  */
 export async function jobFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   let response: Response;

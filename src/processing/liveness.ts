@@ -134,6 +134,11 @@ export class Liveness {
   }
 
   private lockName(owner: string): string {
-    return `jobtrail:${this.dbName}:owner:${owner}`;
+    return ownerLockName(this.dbName, owner);
   }
+}
+
+/** The Web Lock a processing instance holds for its whole life. */
+export function ownerLockName(dbName: string, owner: string): string {
+  return `jobtrail:${dbName}:owner:${owner}`;
 }

@@ -10,12 +10,14 @@ import type { QueueSettings, RateLimiter } from '../core/types.js';
 import { claimJobs, type ClaimResult } from '../store/claim-jobs.js';
 import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js';
 import type { QueueDB } from '../store/open-db.js';
+import { announceOwner, forgetOwner, pruneOwners } from '../store/owners.js';
 import type { JobRecord } from '../store/record.js';
 import { releaseJobs, type Claim } from '../store/release-jobs.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
 import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
+import { contextKind, contextUrl } from './presence.js';
 import type { Processor, ProcessorSpec } from './processor.js';
 
 /**
@@ -100,12 +102,17 @@ export class Runner<J, Result> {
   /** Set once active jobs are given back or abandoned: a claim that lands later is not run. */
   private departure: { mode: 'release' | 'abandon'; reason: string; writes: Promise<void>[] } | null = null;
   private readonly departed = settled();
+  /** Bull's local pause (`queue.pause(true)`): claim nothing until resumed. Stored nowhere. */
+  private pausedHere = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
   private readonly timers = new Map<TimerKind, { at: number; timer: Timer | Deadline }>();
 
+  /** When this instance began processing (its Web Lock or heartbeat in place), Unix ms. */
+  private startedAt = 0;
+
   constructor(
-    db: QueueDB,
+    private readonly db: QueueDB,
     private readonly host: RunnerHost<J>,
   ) {
     // An owner died: requeue its jobs, then look for work (it may have given them back itself, on
@@ -121,6 +128,7 @@ export class Runner<J, Result> {
     this.handlers.set(spec.name, { ...spec, active: 0 });
     this.started ??= this.start();
     await this.started;
+    await this.announce();
     this.wake();
   }
 
@@ -148,6 +156,18 @@ export class Runner<J, Result> {
     if (this.closing) return;
     this.checkDue = true;
     this.wake();
+  }
+
+  /** Stop (or start again) claiming jobs in this instance only; running jobs go on. */
+  pauseHere(paused: boolean): void {
+    this.pausedHere = paused;
+    if (this.startedAt > 0) void this.announce();
+    if (!paused) this.wake();
+  }
+
+  /** Settles once every attempt running now has its outcome committed (or was given back or abandoned). */
+  async whenCurrentJobsFinished(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
   /**
@@ -183,6 +203,9 @@ export class Runner<J, Result> {
     if (this.departure) await Promise.all(this.departure.writes);
     await this.started?.catch(() => {});
     await this.liveness.stop();
+    // Its record goes (or the next sweep prunes it) — unless it holds the note of jobs given back,
+    // which whoever requeues them reads (a release that committed deleted it already).
+    if (this.departure?.mode !== 'release') await forgetOwner(this.db, this.host.instanceId).catch(() => {});
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
   }
 
@@ -210,6 +233,7 @@ export class Runner<J, Result> {
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.document?.addEventListener('visibilitychange', this.onVisibilityChange);
     await this.liveness.start();
+    this.startedAt = Date.now();
     const interval = this.host.settings.stalledInterval;
     const sweepAgain = () => {
       this.setTimer('stall', Date.now() + interval, () => void this.sweep().finally(sweepAgain));
@@ -277,7 +301,7 @@ export class Runner<J, Result> {
     for (;;) {
       const finishing = this.pending;
       this.pending = [];
-      const free = this.closing ? 0 : this.freeSlots();
+      const free = this.closing || this.pausedHere ? 0 : this.freeSlots();
       const held = free > 0 && this.mayHaveWork && this.heldOffline();
       const claiming = free > 0 && this.mayHaveWork && !this.timers.has('limit') && !held;
       // Due jobs join the waiting line on time (and in due order) even while every slot is busy.
@@ -415,11 +439,28 @@ export class Runner<J, Result> {
     if (this.closing) return;
     try {
       const check = await this.liveness.check();
-      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', (batch) =>
-        stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() }),
-      );
+      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', async (batch) => {
+        const result = await stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() });
+        await pruneOwners(batch, check.isAlive, check.claimedBefore);
+        return result;
+      });
       for (const owner of liveOwners) this.liveness.watch(owner);
       if (stalled.length > 0) this.wake();
+    } catch (err) {
+      if (!this.closing) this.host.emitError(err);
+    }
+  }
+
+  /** Write what `getWorkers()` shows of this instance: its kind, handlers and local pause. */
+  private async announce(): Promise<void> {
+    try {
+      await announceOwner(this.db, this.host.instanceId, {
+        kind: contextKind(),
+        url: contextUrl(),
+        startedAt: this.startedAt,
+        paused: this.pausedHere,
+        handlers: [...this.handlers.values()].map(({ name, concurrency }) => ({ name, concurrency })),
+      });
     } catch (err) {
       if (!this.closing) this.host.emitError(err);
     }

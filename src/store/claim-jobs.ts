@@ -3,6 +3,7 @@
 // with a fresh claim token for each job taken. Claims nothing while the queue is paused.
 // Because it runs in one readwrite transaction, two tabs can never take the same job.
 import type { JobRecord } from './record.js';
+import { limiterBudget, recordStarts } from '../core/limiter.js';
 import type { RateLimiter } from '../core/types.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -38,14 +39,14 @@ export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<C
   if (meta.paused || req.max <= 0 || meta.counts.waiting === 0) return result;
 
   let budget = req.max;
+  let now = req.now;
   if (req.limiter) {
-    const { max, duration } = req.limiter;
-    // A window that starts in the future was opened before the clock was set back: it is over.
-    let current = meta.limiter;
-    if (!current || req.now >= current.windowStart + duration || req.now < current.windowStart) current = meta.limiter = { windowStart: req.now, started: 0 };
-    budget = Math.min(budget, max - current.started);
+    const limit = limiterBudget(meta.limiter, req.limiter, req.now);
+    meta.limiter = limit.state;
+    now = limit.at;
+    budget = Math.min(budget, limit.budget);
     if (budget <= 0) {
-      result.limitedUntil = current.windowStart + duration;
+      result.limitedUntil = limit.until;
       return result;
     }
   }
@@ -59,13 +60,12 @@ export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<C
 
   for (const record of chosen) {
     const payload = { token: req.newToken(), owner: req.owner };
-    result.claimed.push(batch.append(record, record.id, { type: 'active', time: req.now, payload }));
+    result.claimed.push(batch.append(record, record.id, { type: 'active', time: now, payload }));
   }
   if (req.limiter && meta.limiter) {
-    meta.limiter.started += chosen.length;
-    if (meta.limiter.started >= req.limiter.max && meta.counts.waiting > 0) {
-      result.limitedUntil = meta.limiter.windowStart + req.limiter.duration;
-    }
+    const recorded = recordStarts(meta.limiter, req.limiter, chosen.length, now);
+    meta.limiter = recorded.state;
+    if (recorded.until !== null && meta.counts.waiting > 0) result.limitedUntil = recorded.until;
   }
   result.waiting = meta.counts.waiting;
   return result;

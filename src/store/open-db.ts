@@ -37,7 +37,7 @@ function lossError(name: string, loss: Loss, newVersion: number | null): Jobtrai
 export async function openQueueDb(name: string, hooks: OpenHooks): Promise<QueueDB> {
   try {
     const db = await openDB<QueueSchema>(name, DB_VERSION, {
-      upgrade(db, oldVersion) {
+      upgrade(db, oldVersion, _newVersion, tx) {
         if (oldVersion < 1) {
           db.createObjectStore('meta', { keyPath: 'key' });
           const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
@@ -49,6 +49,10 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           db.createObjectStore('owners', { keyPath: 'owner' });
         }
         if (oldVersion < 2) {
+          // Deduplication (BullMQ's `deduplication: { id }`): the newest job holding an id, found in the add.
+          tx.objectStore('jobs').createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
+        }
+        if (oldVersion < 3) {
           db.createObjectStore('removals', { keyPath: 'seq' });
         }
       },

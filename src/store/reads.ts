@@ -20,30 +20,23 @@ export async function readCounts(db: QueueDB): Promise<JobCounts> {
 
 /**
  * The jobs of the given states, state after state, each state in rank order (`asc`) or reversed,
- * from position `start` to `end` inclusive of the concatenation (`end` -1 means to the last).
+ * from position `start` to `end` inclusive **within each state** (`end` -1 means to its last), as
+ * Bull applies the range to each type.
  */
 export async function readJobs(db: QueueDB, states: readonly JobState[], start: number, end: number, asc: boolean): Promise<JobRecord[]> {
   return guard(db, 'listing jobs', async () => {
     const tx = db.transaction(['meta', 'jobs'], 'readonly');
     const meta = (await tx.objectStore('meta').get(META_KEY)) ?? emptyMeta();
     const index = tx.objectStore('jobs').index('byState');
-    const wanted = end < 0 ? Infinity : end + 1;
+    const wanted = end < 0 ? Infinity : end + 1 - start;
     const out: JobRecord[] = [];
-    let skip = start;
+    if (wanted <= 0) return out;
     for (const state of states) {
-      if (out.length >= wanted - start) break;
-      const count = meta.counts[state];
-      if (skip >= count) {
-        skip -= count;
-        continue;
-      }
+      if (start >= meta.counts[state]) continue;
       // Ascending scans start at the floor to skip the tombstones of jobs that left the state.
       let cursor = await index.openCursor(stateRange(state, asc ? meta.floors[state] : undefined), asc ? 'next' : 'prev');
-      if (cursor && skip > 0) {
-        cursor = await cursor.advance(skip);
-        skip = 0;
-      }
-      while (cursor && out.length < wanted - start) {
+      if (cursor && start > 0) cursor = await cursor.advance(start);
+      for (let taken = 0; cursor && taken < wanted; taken++) {
         out.push(cursor.value);
         cursor = await cursor.continue();
       }

@@ -4,7 +4,7 @@ import { JobtrailError } from '../core/errors.js';
 import type { JobEvent } from '../core/events.js';
 import { applyEvent, startJob } from '../core/fold.js';
 import type { JobContext } from '../core/machine.js';
-import { rankOf, type Rank } from '../core/rank.js';
+import { rankOf, reranks, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 
 /** The stored projection of one job. */
@@ -28,7 +28,8 @@ export function project(prev: JobRecord | undefined, jobId: string, event: JobEv
   }
   if (event.type === 'added') throw new JobtrailError('ERR_REFUSED', `Job ${jobId} already exists`);
   const next = applyEvent(prev, event);
-  // A job keeps its place while it stays in a state (progress must not reorder the waiting line).
-  const rank = next.state === prev.state ? prev.rank : rankOf(next.state, next.job, event, seq);
+  // A job keeps its place while it stays in a state (progress must not reorder the waiting line),
+  // unless the event is about its place (a new priority, a new delay).
+  const rank = next.state === prev.state && !reranks(next.state, event) ? prev.rank : rankOf(next.state, next.job, event, seq);
   return { id: jobId, state: next.state, rank, seq, created: prev.created, job: next.job };
 }

@@ -1,5 +1,7 @@
 // Deleting jobs. A deleted job takes its whole history with it: projection and events go together.
 import { JobtrailError } from '../core/errors.js';
+import type { IdPattern } from '../core/glob.js';
+import { prefixEnd } from './job-page.js';
 import type { JobRecord } from './record.js';
 import type { JobState, KeepJobs } from '../core/types.js';
 import type { WriteBatch } from './write-batch.js';
@@ -68,4 +70,23 @@ export async function applyKeep(batch: WriteBatch, record: JobRecord, keep: bool
 /** Bull's age of a job for cleaning: when it finished, else when it was processed, else created. */
 function ageOf(record: JobRecord): number {
   return record.job.finishedOn ?? record.job.processedOn ?? record.job.timestamp;
+}
+
+/**
+ * removeJobsMatching — reads: the ids of the jobs (only those after the pattern's literal prefix),
+ * then each matching job. Deletes: every matching job that is not active, with its events (as
+ * Bull, which skips locked jobs). Returns the removed jobs.
+ */
+export async function removeJobsMatching(batch: WriteBatch, pattern: IdPattern): Promise<JobRecord[]> {
+  const end = pattern.prefix === '' ? null : prefixEnd(pattern.prefix);
+  const range = pattern.prefix === '' ? undefined : end === null ? IDBKeyRange.lowerBound(pattern.prefix) : IDBKeyRange.bound(pattern.prefix, end, false, true);
+  const ids = (await batch.tx.objectStore('jobs').getAllKeys(range)).filter((id) => pattern.test(id));
+  const records = await Promise.all(ids.map((id) => batch.read(id)));
+  const removed: JobRecord[] = [];
+  for (const record of records) {
+    if (!record || record.state === 'active') continue;
+    await batch.remove(record);
+    removed.push(record);
+  }
+  return removed;
 }

@@ -2,12 +2,14 @@
 // the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
 import type { DBSchema } from 'idb';
 import type { StoredEvent } from '../core/events.js';
+import type { LimiterState } from '../core/limiter.js';
+import type { MetricType, MinuteCounts } from '../core/metrics.js';
 import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-/** 1: meta, jobs, events, owners. 2: removals. */
-export const DB_VERSION = 2;
+/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. */
+export const DB_VERSION = 3;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -24,8 +26,10 @@ export interface MetaRecord {
    * start of the state, so they skip the tombstones that deleted index entries leave behind.
    */
   floors: Partial<Record<JobState, Rank>>;
-  /** The rate limiter's current window, shared by every tab. */
-  limiter: { windowStart: number; started: number } | null;
+  /** The rate limiter's current window (or, sliding, its last starts), shared by every tab. */
+  limiter: LimiterState | null;
+  /** Jobs completed / finally failed per minute over the last hour (absent in records written before it existed). */
+  metrics?: Partial<Record<MetricType, MinuteCounts>>;
   /** Removal records up to this seq are pruned (see pruneRemovals). Absent before any pruning. */
   removalsPrunedTo?: number;
 }
@@ -50,16 +54,31 @@ export interface RemovalRecord {
 }
 
 /**
- * A processor instance's heartbeat, used to spot dead processors where Web Locks are missing; and
- * the note an instance leaves on its way out, when it may not live to give its jobs back itself.
+ * A processing queue instance: its heartbeat, used to spot dead processors where Web Locks are
+ * missing, what `getWorkers()` shows of it (written when it starts processing, removed when it
+ * closes; a dead one's record is pruned by the next stall sweep), and the note it leaves on its way
+ * out, when it may not live to give its jobs back itself.
  */
 export interface OwnerRecord {
   owner: string;
-  /** Unix ms after which the owner counts as dead (0 once it left). */
-  expiresAt: number;
+  /** Unix ms after which the owner counts as dead (heartbeats only, where Web Locks are missing; 0 once it left). */
+  expiresAt?: number;
+  /** What runs it. */
+  kind?: OwnerKind;
+  /** Its handlers: the job names it takes (`'*'` for every name) and how many at once. */
+  handlers?: { name: string; concurrency: number }[];
+  /** When it began processing, Unix ms. */
+  startedAt?: number;
+  /** The page or worker script it runs in, where known. */
+  url?: string | null;
+  /** Paused locally (`pause(true)`): it claims nothing. */
+  paused?: boolean;
   /** The owner went away in an orderly way: whoever requeues these claims writes `released`, not `stalled`. */
   left?: { at: number; reason: string; tokens: string[] };
 }
+
+/** The kind of context a processing instance lives in. */
+export type OwnerKind = 'window' | 'worker' | 'sharedworker' | 'serviceworker' | 'other';
 
 export interface QueueSchema extends DBSchema {
   meta: { key: string; value: MetaRecord };
@@ -67,7 +86,8 @@ export interface QueueSchema extends DBSchema {
   jobs: {
     key: string;
     value: JobRecord;
-    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number] };
+    /** `byDedup` (version 2): jobs added with a deduplication id, by that id and creation. */
+    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number]; byDedup: [string, number] };
   };
   /** The log. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
@@ -86,6 +106,7 @@ export function emptyMeta(): MetaRecord {
     counts: { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 },
     floors: {},
     limiter: null,
+    metrics: {},
   };
 }
 
@@ -93,6 +114,11 @@ export function emptyMeta(): MetaRecord {
 export function stateRange(state: JobState, floor?: Rank, aboveFloor = false): IDBKeyRange {
   // An array sorts after every number, so `[[]]` is above every rank.
   return IDBKeyRange.bound(floor ? [state, floor] : [state], [state, [[]]], aboveFloor && floor !== undefined);
+}
+
+/** Every job added with deduplication id `id`, oldest first. */
+export function dedupRange(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 }
 
 export function jobEventsRange(jobId: string): IDBKeyRange {

@@ -1,6 +1,7 @@
 // updateJob — reads: the job. Appends: one event (progress, log, updated, discarded, promoted,
-// retried). Refuses what the job machine refuses in the job's state (e.g. promoting a job that is
-// not delayed), and a missing job.
+// retried, delayChanged, priorityChanged). Refuses what the job machine refuses in the job's state
+// (e.g. promoting a job that is not delayed, changing the delay of one that is not delayed), and a
+// missing job.
 import { JobtrailError } from '../core/errors.js';
 import type { JobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';

@@ -3,8 +3,9 @@
 // anything is written (a refused event writes nothing), and event + projection go in together.
 import type { IDBPTransaction } from 'idb';
 import type { QueueChange } from '../core/change.js';
-import { JobtrailError, storageError } from '../core/errors.js';
+import { JobtrailError, returnValueHint, storageError } from '../core/errors.js';
 import type { JobEvent, QueueEvent } from '../core/events.js';
+import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
@@ -78,8 +79,11 @@ export class WriteBatch {
     if (prev?.state !== next.state) {
       if (prev) this.meta.counts[prev.state]--;
       this.meta.counts[next.state]++;
-      this.lowerFloor(next.state, next.rank);
+      if (next.state === 'completed' || next.state === 'failed') {
+        this.meta.metrics = { ...this.meta.metrics, [next.state]: countFinished(this.meta.metrics?.[next.state], event.time) };
+      }
     }
+    if (prev?.state !== next.state || prev.rank !== next.rank) this.lowerFloor(next.state, next.rank);
     const change: QueueChange = { seq, jobId, type: event.type, state: next.state, job: next.job };
     if (event.type === 'active') change.owner = event.payload.owner;
     else if (event.type === 'progress') change.progress = next.job.progress;
@@ -214,7 +218,8 @@ const CLONED: Partial<Record<JobEvent['type'], string>> = {
 function notCloneable(err: unknown, jobId: string, event: JobEvent): unknown {
   if ((err as { name?: string } | null)?.name !== 'DataCloneError') return err;
   const what = CLONED[event.type] ?? `${event.type} event`;
-  return new JobtrailError('ERR_NOT_CLONEABLE', `Job ${jobId}'s ${what} is not cloneable, so IndexedDB cannot store it (${(err as Error).message}); nothing was written`, { cause: err });
+  const hint = event.type === 'completed' ? ` ${returnValueHint(event.payload.returnvalue)}` : '';
+  return new JobtrailError('ERR_NOT_CLONEABLE', `Job ${jobId}'s ${what} is not cloneable, so IndexedDB cannot store it (${(err as Error).message}); nothing was written.${hint}`, { cause: err });
 }
 
 /** A request whose failure aborts the transaction: `tx.done` reports it, so the promise stays quiet. */

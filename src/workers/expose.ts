@@ -2,13 +2,14 @@
 // the queue that started the worker claims the job, sends it here, and writes the outcome,
 // progress and logs.
 import { expose, releaseProxy, type Remote } from 'comlink';
+import { bullProcessorProblem, explainBullHabit, secondParameterName } from '../core/bull-habits.js';
 import { fromErrorData, InvalidOptionError, toErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobOpts, JobProgress } from '../core/types.js';
 import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
 
 /** The job as a worker processor sees it: the job's fields, and the calls that report back. */
-export interface WorkerJob<Data = any, Result = any> {
+export interface WorkerJob<Data = unknown, Result = unknown> {
   readonly id: string;
   readonly name: string;
   /** Structured-cloned from the store: Blobs, Files and ArrayBuffers arrive as such. */
@@ -30,7 +31,7 @@ export interface WorkerJob<Data = any, Result = any> {
  * forced close, removal): code after an `await` will not run then, but handlers shared with
  * in-thread processors can pass it on as usual (`fetch(url, { signal })`).
  */
-export type WorkerProcessFunction<Data = any, Result = any> = (job: WorkerJob<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
+export type WorkerProcessFunction<Data = unknown, Result = unknown> = (job: WorkerJob<Data, Result>, signal: AbortSignal) => Promise<Result> | Result;
 
 /**
  * Serve `processor` to the queue that started this worker. Call it once, at the top of the worker
@@ -47,8 +48,11 @@ export type WorkerProcessFunction<Data = any, Result = any> = (job: WorkerJob<Da
  *   return response.text();
  * });
  */
-export function exposeProcessor<Data = any, Result = any>(processor: WorkerProcessFunction<Data, Result>): void {
+export function exposeProcessor<Data = unknown, Result = unknown>(processor: WorkerProcessFunction<Data, Result>): void {
   if (typeof processor !== 'function') throw new InvalidOptionError(`exposeProcessor expects a function, got ${typeof processor}`);
+  const problem = bullProcessorProblem(processor, 'exposeProcessor()');
+  if (problem) throw new InvalidOptionError(problem);
+  const secondParam = secondParameterName(processor);
   const scope = globalThis as unknown as { postMessage?: (message: unknown) => void; WorkerGlobalScope?: unknown };
   if (scope.WorkerGlobalScope === undefined || typeof scope.postMessage !== 'function') {
     throw new TypeError('exposeProcessor must be called inside a Web Worker started by queue.process()');
@@ -63,7 +67,7 @@ export function exposeProcessor<Data = any, Result = any>(processor: WorkerProce
         const value = await processor(job, controller.signal);
         return { ok: true, value };
       } catch (err) {
-        return { ok: false, error: toErrorData(err) };
+        return { ok: false, error: toErrorData(explainBullHabit(err, secondParam)) };
       } finally {
         running.delete(controller);
         // Progress and logs sent without being awaited still reach the log before the outcome.

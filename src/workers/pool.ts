@@ -10,7 +10,7 @@
 // that loads but never calls `exposeProcessor` cannot be told from a slow one: only the job's
 // `timeout` ends that wait.)
 import { proxy, wrap, type Remote } from 'comlink';
-import { fromErrorData, JobtrailError, toErrorData, type ErrorData } from '../core/errors.js';
+import { fromErrorData, JobtrailError, returnValueHint, toErrorData, type ErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobProgress } from '../core/types.js';
 import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
@@ -250,7 +250,7 @@ function callError(err: unknown, jobId: string, label: string): Error {
     return new JobtrailError('ERR_NOT_CLONEABLE', `Job ${jobId} cannot be sent to the worker processor ${label}: ${message}`, { cause: err });
   }
   if (message === 'Unserializable return value') {
-    return new JobtrailError('ERR_NOT_CLONEABLE', `The worker processor ${label} returned a result for job ${jobId} that cannot be cloned back to the queue`, { cause: err });
+    return new JobtrailError('ERR_NOT_CLONEABLE', `The worker processor ${label} returned a result for job ${jobId} that cannot be cloned back to the queue. ${returnValueHint()}`, { cause: err });
   }
   return new JobtrailError('ERR_WORKER', `Calling the worker processor ${label} failed: ${message}`, { cause: err });
 }

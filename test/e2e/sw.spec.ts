@@ -56,6 +56,16 @@ test('a service worker processes a job added by a page', async ({ openTab }) => 
   expect(await workerErrors(page)).toEqual([]);
 });
 
+test('getWorkers lists the service worker processing the queue', async ({ openTab }) => {
+  const page = await openClient(openTab);
+  const workers = await page.evaluate(async () => {
+    // A job run makes sure the service worker is up and processing.
+    await (await window.sw.queue().add('upload', { file: 'w.txt' })).finished();
+    return (await window.sw.queue().getWorkers()).map((w) => ({ kind: w.kind, url: w.url }));
+  });
+  expect(workers).toContainEqual({ kind: 'serviceworker', url: expect.stringContaining('/sw/sw.ts') });
+});
+
 test('adding a job registers a Background Sync, and the sync event ends once the queue is drained', async ({ openTab }) => {
   const page = await openClient(openTab);
   const outcome = await page.evaluate(async () => {

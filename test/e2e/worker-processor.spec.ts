@@ -83,6 +83,27 @@ test('an error thrown in the worker fails the attempt with its message, stack an
   expect(out.unrecoverable).toEqual({ attemptsMade: 1, state: 'failed' });
 });
 
+test("Bull's job.progress(n) in a worker fails the attempt with a message naming updateProgress", async ({ openTab }) => {
+  const page = await openTab();
+  const failedReason = await page.evaluate(async () => {
+    const queue = window.openQueue('worker-bull-progress');
+    await queue.process(window.workers.misbehave);
+    const job = await queue.add({ do: 'bull-progress' });
+    return job.finished().catch((err: Error) => err.message);
+  });
+  expect(failedReason).toMatch(/progress is not a function: .*await job\.updateProgress\(value\)/);
+});
+
+test('a worker processor that returns a fetch Response fails with a message saying what to return instead', async ({ openTab }) => {
+  const page = await openTab();
+  const failedReason = await page.evaluate(async () => {
+    const queue = window.openQueue('worker-response');
+    await queue.process(window.workers.misbehave);
+    return (await queue.add({ do: 'response' })).finished().catch((err: Error) => err.message);
+  });
+  expect(failedReason).toMatch(/cannot be cloned back to the queue\. Return plain data instead of it: .*For a fetch Response, return what you need of it/);
+});
+
 test('a timeout terminates a worker stuck in a loop, and the next job runs on a fresh worker', async ({ openTab }) => {
   const page = await openTab();
   const out = await page.evaluate(async () => {

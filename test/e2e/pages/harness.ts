@@ -13,6 +13,8 @@ const workers = {
 /** The URL of a worker script, for the `queue.process(url)` form. */
 const workerUrls = {
   echo: new URL('./workers/echo.worker.ts', import.meta.url).href,
+  /** Not a processor: a worker that opens a queue and processes it itself (`?queue=&concurrency=`). */
+  queue: new URL('./workers/queue.worker.ts', import.meta.url).href,
 };
 
 const queueErrors: string[] = [];

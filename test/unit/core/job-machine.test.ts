@@ -290,3 +290,53 @@ describe('job machine: refusals', () => {
     expect(() => project(undefined, '7', progress(1), 3)).toThrow(expect.objectContaining({ code: 'ERR_NOT_FOUND' }));
   });
 });
+
+const delayChanged = (delay: number, time = T0 + 60): JobEvent => ({ type: 'delayChanged', time, payload: { delay } });
+const priorityChanged = (priority: number | null, lifo = false, time = T0 + 60): JobEvent => ({ type: 'priorityChanged', time, payload: { priority, lifo } });
+
+describe('job machine: changeDelay and changePriority (issue 12)', () => {
+  it('delayed + delayChanged: still delayed, due `delay` ms after the event, with the new delay', () => {
+    const job = fold(added({ delay: 1000 }), delayChanged(5000));
+    expect(job.state).toBe('delayed');
+    expect(job.job).toMatchObject({ delay: 5000, dueAt: T0 + 60 + 5000 });
+    // Shorter, down to 0: due at once, promoted by the next claim.
+    expect(fold(added({ delay: 1000 }), delayChanged(0)).job).toMatchObject({ delay: 0, dueAt: T0 + 60 });
+  });
+
+  it('changing the delay of a job that is not delayed is refused', () => {
+    for (const state of ['waiting', 'active', 'completed', 'failed'] as const) {
+      const err = refusal(inState[state](), delayChanged(1000));
+      expect(err.code).toBe('ERR_REFUSED');
+      expect(err.message).toBe(`Cannot change the delay of job 1: it is ${state}, not delayed`);
+    }
+  });
+
+  it('priorityChanged is accepted in every state and keeps it; opts get the new priority and lifo', () => {
+    for (const state of ['waiting', 'delayed', 'active', 'completed', 'failed'] as const) {
+      const job = applyEvent(inState[state](), priorityChanged(3, true));
+      expect(job.state).toBe(state);
+      expect(job.job.opts).toMatchObject({ priority: 3, lifo: true });
+    }
+  });
+
+  it('priorityChanged with no priority and no lifo removes both from opts', () => {
+    const job = fold(added({ priority: 2, lifo: true, attempts: 3 }), priorityChanged(null));
+    expect(job.job.opts).toEqual({ attempts: 3, delay: 0 });
+  });
+
+  it('the projection moves the job: a new place in the waiting line, a new due time in the timeline', () => {
+    const born = project(undefined, '1', added({ priority: 5 }), 1);
+    expect(born.rank).toEqual([5, 1]);
+    const moved = project(born, '1', priorityChanged(1), 7);
+    expect(moved.rank).toEqual([1, 7]);
+    expect(project(moved, '1', priorityChanged(null, true), 8).rank).toEqual([2 ** 31, -8]);
+    // Progress still keeps the place.
+    expect(project(moved, '1', progress(10), 9).rank).toEqual([1, 7]);
+    const delayed = project(undefined, '2', added({ delay: 1000 }), 2);
+    expect(delayed.rank).toEqual([T0 + 1000, 2]);
+    expect(project(delayed, '2', delayChanged(10), 3).rank).toEqual([T0 + 60 + 10, 3]);
+    // An active job keeps its place whatever its priority.
+    const active = project(project(undefined, '3', added(), 4), '3', { type: 'active', time: T0, payload: { token: 't', owner: 'o' } }, 5);
+    expect(project(active, '3', priorityChanged(1), 6).rank).toEqual(active.rank);
+  });
+});

@@ -65,6 +65,7 @@ describe('schema', () => {
       // The indexes the core reads through (the inspector adds its own).
       expect(jobs.index('byState').keyPath).toEqual(['state', 'rank']);
       expect(events.index('byJob').keyPath).toEqual(['jobId', 'seq']);
+      expect(jobs.index('byDedup').keyPath).toEqual(['job.opts.deduplication.id', 'created']);
       await tx.done;
     } finally {
       db.close();

@@ -38,6 +38,11 @@ describe('machineGraph', () => {
   });
 
   it('names the updates accepted in every state', () => {
-    expect([...graph.anywhere].sort()).toEqual(['log', 'progress', 'updated']);
+    expect([...graph.anywhere].sort()).toEqual(['log', 'priorityChanged', 'progress', 'updated']);
+  });
+
+  it("shows changeDelay's event as an update of a delayed job, read from the machine", () => {
+    expect(graph.rules.delayed).toContainEqual({ event: 'delayChanged', to: null, guard: null });
+    expect(graph.rules.waiting!.map((r) => r.event)).not.toContain('delayChanged');
   });
 });

@@ -1,7 +1,7 @@
 // The published package: `npm run build` compiles every entry of package.json `exports` to ESM with
 // types, and the built entries load and export what the README promises.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +34,7 @@ describe('package', () => {
   });
 
   it('builds every export to JavaScript and type declarations', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './inspector', './sw', './worker']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './inspector', './sw', './worker']);
     for (const entry of Object.values(pkg.exports)) {
       expect(existsSync(built(entry.import)), entry.import).toBe(true);
       expect(existsSync(built(entry.types)), entry.types).toBe(true);
@@ -52,6 +52,8 @@ describe('package', () => {
     for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
     // Importing the inspector defines nothing (and works where there is no DOM).
     expect(typeof (await load('./inspector')).defineInspector).toBe('function');
+    const bridge = await load('./bridge');
+    for (const name of ['createBridge', 'blobFile', 'fileBlobStore']) expect(typeof bridge[name], name).toBe('function');
   });
 
   it('keeps internal members out of the published types', () => {
@@ -59,6 +61,19 @@ describe('package', () => {
     expect(types).toContain('getJobCounts');
     // No back doors: nothing public is named like an internal member.
     expect(types).not.toMatch(/^\s+_\w+[(<:]/m);
+  });
+
+  it('never falls back to any in the published types', () => {
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? declarations(join(dir, entry.name)) : entry.name.endsWith('.d.ts') ? [join(dir, entry.name)] : []);
+    const offending: string[] = [];
+    for (const file of declarations(out)) {
+      // Comments may say "any"; code may not.
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      for (const line of code.split('\n')) if (/\bany\b/.test(line)) offending.push(`${file.slice(out.length)}: ${line.trim()}`);
+    }
+    expect(offending).toEqual([]);
   });
 
   it('does not pull the inspector into the core entry', () => {

@@ -29,6 +29,10 @@ const tree: Record<string, string> = {
   'src/index.ts': "export { Queue } from './api/queue.js';\n",
   'src/sw.ts': "import { Queue } from './api/queue.js';\nexport const s = Queue;\n",
   'src/inspector/view.ts': "import { Queue } from '../index.js';\nimport type { R } from '../store/record.js';\nexport const view = (r: R) => [Queue, r];\n",
+  'src/bridge/protocol.ts': 'export type W = 1;\n',
+  'src/bridge/server.ts': "import type { Server } from 'node:http';\nimport type { A } from '../core/types.js';\nimport type { W } from './protocol.js';\nexport type S = [A, W, Server];\n",
+  'src/bridge/forward-to.ts': "import type { W } from './protocol.js';\nimport type { A } from '../core/types.js';\nimport type { R } from '../store/record.js';\nexport type F = [W, A, R];\n",
+  'src/api/remote.ts': "import type { S } from '../bridge/server.js';\nexport type X = S;\n",
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true }, include: ['src'] }),
 };
 
@@ -74,6 +78,9 @@ describe('the import rules', () => {
       'nothing-imports-the-inspector: src/api/tool.ts → src/inspector/view.ts',
       'tools-use-the-public-api: src/sw.ts → src/api/queue.ts',
       'tools-use-the-public-api: src/inspector/view.ts → src/store/record.ts',
+      'bridge-server-stands-alone: src/bridge/server.ts → src/core/types.ts',
+      'forward-to-sits-on-core: src/bridge/forward-to.ts → src/store/record.ts',
+      'browser-code-never-imports-the-bridge-server: src/api/remote.ts → src/bridge/server.ts',
     ]) {
       expect(errors).toContain(expected);
     }
@@ -82,9 +89,12 @@ describe('the import rules', () => {
 
   it('allow the imports that run downward', () => {
     const { errors } = check();
-    for (const allowed of ['src/core/pure.ts', 'src/store/record.ts', 'src/api/queue.ts', 'src/index.ts']) {
+    for (const allowed of ['src/core/pure.ts', 'src/store/record.ts', 'src/api/queue.ts', 'src/index.ts', 'src/bridge/protocol.ts']) {
       expect(errors.filter((e) => e.includes(`: ${allowed} →`))).toEqual([]);
     }
     expect(errors.filter((e) => e.endsWith('→ src/index.ts') && e.includes('src/inspector/'))).toEqual([]);
+    // The bridge's server end may use Node; its browser end may use the core and the wire's types.
+    expect(errors.filter((e) => e.includes('src/bridge/server.ts → node:http') || e.includes('→ src/bridge/protocol.ts'))).toEqual([]);
+    expect(errors.filter((e) => e.includes('src/bridge/forward-to.ts → src/core/'))).toEqual([]);
   });
 });

@@ -79,3 +79,22 @@ describe('limiter', () => {
     expect(Math.max(...handlerStarts) - Math.min(...claims)).toBeGreaterThanOrEqual(2 * limiter.duration);
   });
 });
+
+describe('limiter with sliding: true (issue 12)', () => {
+  it('two instances never start more than max jobs within any duration-long stretch', async () => {
+    const limiter = { max: 3, duration: 80, sliding: true };
+    const a = makeQueue('test', { limiter });
+    const b = makeQueue('test', { limiter });
+    await a.addBulk(Array.from({ length: 12 }, (_, i) => ({ data: i })));
+    const done = collect(a, 'global:completed', 12);
+    await Promise.all([a.process(6, async () => {}), b.process(6, async () => {})]);
+    await done;
+    const claims = (await claimTimes()).sort((x, y) => x - y);
+    expect(claims).toHaveLength(12);
+    for (const t of claims) expect(claims.filter((s) => s >= t && s < t + limiter.duration).length).toBeLessThanOrEqual(limiter.max);
+  });
+
+  it('refuses a sliding that is not a boolean', () => {
+    expect(() => makeQueue('test', { limiter: { max: 1, duration: 10, sliding: 'yes' as never } })).toThrow(/limiter\.sliding: expected a boolean, got "yes"/);
+  });
+});

@@ -190,3 +190,140 @@ describe('close()', () => {
     expect(await job.finished()).toBe(7);
   });
 });
+
+describe("Bull's local pause: pause(true), resume(true), isPaused(true) (issue 12)", () => {
+  it('stops this instance only, stores nothing, and resolves once its active job finished', async () => {
+    const here = makeQueue();
+    const there = makeQueue();
+    const release = deferred();
+    const started = deferred();
+    const ranHere: unknown[] = [];
+    await here.process(async (job) => {
+      ranHere.push(job.data);
+      if (job.data === 'first') {
+        started.resolve();
+        await release.promise;
+      }
+    });
+    await here.add('x', 'first');
+    await started.promise;
+    let paused = false;
+    const pausing = here.pause(true).then(() => (paused = true));
+    await sleep(20);
+    expect(paused).toBe(false);
+    release.resolve();
+    await pausing;
+    expect(await here.isPaused(true)).toBe(true);
+    expect(await here.isPaused()).toBe(false);
+    expect(await there.isPaused(true)).toBe(false);
+    // Nothing stored: no paused event in the log, and another instance takes the work.
+    expect((await readLog()).filter((e) => e.type === 'paused')).toEqual([]);
+    const second = await here.add('x', 'second');
+    await there.process(async (job) => `there: ${job.data}`);
+    expect(await second.finished()).toBe('there: second');
+    expect(ranHere).toEqual(['first']);
+  });
+
+  it('resume(true) starts claiming again; paused and resumed are emitted locally only', async () => {
+    const q = makeQueue();
+    const other = makeQueue();
+    const events: string[] = [];
+    q.on('paused', () => events.push('paused'));
+    q.on('resumed', () => events.push('resumed'));
+    other.on('global:paused', () => events.push('global:paused'));
+    await q.pause(true);
+    await q.process(async (job) => job.data);
+    const woken = next(q, 'global:waiting');
+    const job = await q.add('x', 'later');
+    await woken;
+    await sleep(20);
+    expect(await job.getState()).toBe('waiting');
+    await q.resume(true);
+    expect(await job.finished()).toBe('later');
+    expect(await q.isPaused(true)).toBe(false);
+    expect(events).toEqual(['paused', 'resumed']);
+  });
+
+  it('pause(true, true) does not wait for the active jobs', async () => {
+    const q = makeQueue();
+    const release = deferred();
+    const started = deferred();
+    await q.process(async () => {
+      started.resolve();
+      await release.promise;
+      return 'done';
+    });
+    const job = await q.add('x', {});
+    await started.promise;
+    await q.pause(true, true);
+    expect(await job.getState()).toBe('active');
+    release.resolve();
+    expect(await job.finished()).toBe('done');
+  });
+
+  it('refuses arguments that are not booleans', async () => {
+    const q = makeQueue();
+    await expect(q.pause('local' as never)).rejects.toThrow(/pause: argument isLocal must be a boolean, got "local"/);
+    await expect(q.resume(1 as never)).rejects.toThrow(/resume: argument isLocal must be a boolean, got 1/);
+    await expect(q.isPaused({} as never)).rejects.toThrow(/isPaused: argument isLocal must be a boolean/);
+    expect(await q.isPaused()).toBe(false);
+  });
+});
+
+describe('whenCurrentJobsFinished() (issue 12)', () => {
+  it('resolves once the jobs running now have finished and been written; claiming goes on', async () => {
+    const q = makeQueue();
+    const release = deferred();
+    const started = deferred();
+    await q.process(2, async (job) => {
+      if (job.data === 'slow') {
+        started.resolve();
+        await release.promise;
+      }
+      return job.data;
+    });
+    const slow = await q.add('x', 'slow');
+    await started.promise;
+    let finished = false;
+    const waiting = q.whenCurrentJobsFinished().then(() => (finished = true));
+    // A job added meanwhile still runs: this is not a pause.
+    const quick = await q.add('x', 'quick');
+    expect(await quick.finished()).toBe('quick');
+    expect(finished).toBe(false);
+    release.resolve();
+    await waiting;
+    expect(await slow.getState()).toBe('completed');
+  });
+
+  it('resolves at once on an instance that processes nothing', async () => {
+    const q = makeQueue();
+    await q.whenCurrentJobsFinished();
+  });
+});
+
+describe("close(true): Bull's form of close({ force: true }) (issue 12)", () => {
+  it('aborts the active jobs and does not wait for them', async () => {
+    const q = makeQueue();
+    const started = deferred();
+    let reason: unknown;
+    await q.process(async (_job, signal) => {
+      started.resolve();
+      try {
+        return await untilAborted(signal);
+      } catch (err) {
+        reason = err;
+        throw err;
+      }
+    });
+    await q.add('x', {});
+    await started.promise;
+    await q.close(true);
+    expect(reason).toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
+  });
+
+  it('refuses a force that is not a boolean', async () => {
+    const q = makeQueue();
+    await expect(q.close({ force: 'yes' } as never)).rejects.toThrow(/close: argument force must be a boolean, got "yes"/);
+    expect(q.closed).toBe(false);
+  });
+});

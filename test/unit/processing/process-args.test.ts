@@ -1,6 +1,7 @@
 // process(): its four shapes, '*', which handler gets which job, what the handler gets and returns.
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, JobFailedError, JobtrailError, type Job, type Queue } from '../../../src/index.js';
+import { returnValueHint } from '../../../src/core/errors.js';
 import { makeQueue, next, sleep } from '../helpers.js';
 import { collect, deferred } from './support.js';
 
@@ -175,5 +176,56 @@ describe('the handler', () => {
     await expect(b.finished()).rejects.toBeInstanceOf(JobtrailError);
     expect((await q.getJob(a.id))?.failedReason).toBe('just a string');
     expect((await q.getJob(b.id))?.failedReason).toContain('{"not":"an error"}');
+  });
+});
+
+describe('Bull code pasted in (issue 12)', () => {
+  it("process('upload') with the handler forgotten is refused, naming the way to pass a worker URL", async () => {
+    const q = makeQueue();
+    const call = (q.process as (...a: unknown[]) => Promise<void>)('upload');
+    await expect(call).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(call).rejects.toThrow(/^process\("upload"\): no handler\. .*process\('\*', url\)/);
+  });
+
+  it("a handler taking Bull's done callback is refused when it is registered", async () => {
+    const q = makeQueue();
+    const bull = new Function('job', 'done', 'done(null, job.data)') as () => void;
+    await expect(q.process(bull)).rejects.toThrow(/second parameter is named done, like Bull's done callback.*AbortSignal/);
+    expect(await q.getJobCounts()).toMatchObject({ active: 0 });
+  });
+
+  it("job.progress(n) fails the attempt with a message naming updateProgress", async () => {
+    const q = makeQueue();
+    await q.process(async (job) => {
+      (job.progress as unknown as (n: number) => void)(50);
+    });
+    const job = await q.add('upload', {});
+    await expect(job.finished()).rejects.toThrow(/progress is not a function: .*await job\.updateProgress\(value\)/);
+  });
+
+  it("calling the signal under another name, as Bull's done, fails naming return and throw", async () => {
+    const q = makeQueue();
+    await q.process(async (job, finish) => {
+      (finish as unknown as (err: null, value: unknown) => void)(null, job.data);
+    });
+    const job = await q.add('upload', {});
+    await expect(job.finished()).rejects.toThrow(/^finish is not a function: the processor's second argument is an AbortSignal, not Bull's done callback/);
+  });
+});
+
+describe('a result IndexedDB cannot store (issue 12)', () => {
+  it('fails the attempt, naming the value and saying to return plain data', async () => {
+    const q = makeQueue();
+    await q.process(async () => ({ done: true, next: () => 1 }));
+    const job = await q.add('x', {});
+    await expect(job.finished()).rejects.toThrow(
+      /^Job 1's return value is not cloneable, so IndexedDB cannot store it \(.*\); nothing was written\. Return plain data instead of it \(a Object\): strings, numbers, plain objects and arrays, Blobs\. Keep only the fields you need\.$/,
+    );
+  });
+
+  it('for a fetch Response, says what to return of it (Node clones a Response, so the hint is checked alone; test/e2e/bull-api.spec.ts sees it in Chromium)', () => {
+    expect(returnValueHint(new Response('x'))).toBe(
+      'Return plain data instead of it (a Response): strings, numbers, plain objects and arrays, Blobs. For a fetch Response, return what you need of it: response.status, a header, or await response.text() / response.json().',
+    );
   });
 });

@@ -12,7 +12,11 @@ export type MisbehaveData =
   /** Hold the Web Lock `lock` and wait forever, idle. */
   | { do: 'hang'; lock: string }
   /** An uncaught error outside the handler, as a buggy library callback would throw. */
-  | { do: 'crash' };
+  | { do: 'crash' }
+  /** Bull's `job.progress(n)`, which jobtrail spells `job.updateProgress(n)`. */
+  | { do: 'bull-progress' }
+  /** A fetch Response, which cannot be cloned back to the queue. */
+  | { do: 'response' };
 
 exposeProcessor<MisbehaveData>(async (job) => {
   const data = job.data;
@@ -31,6 +35,11 @@ exposeProcessor<MisbehaveData>(async (job) => {
     case 'hang':
       await holdUntilDeath(data.lock);
       return new Promise(() => {});
+    case 'bull-progress':
+      (job.progress as unknown as (n: number) => void)(50);
+      return { workerId };
+    case 'response':
+      return new Response('stored', { status: 201 });
     case 'crash':
       setTimeout(() => {
         throw new Error('worker crashed on purpose');

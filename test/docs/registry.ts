@@ -1,0 +1,549 @@
+// How each example of the README and of the JSDoc comments is run: what it takes for granted
+// (`before`), and how the test knows it did what the text says (`after`). Every example must be
+// listed here, and nothing else may be (test/unit/docs/examples.test.ts checks both). The example's
+// own text is never copied here: examples.ts reads it from README.md and src/.
+import type { ExampleSpec } from './examples.js';
+
+/** A queue named `docs` (tracked: closed and checked after the test) and vitest's expect. */
+const docsQueue = `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+const queue = new Queue('docs');
+`;
+
+export const registry: Record<string, ExampleSpec> = {
+  // ---- README.md ------------------------------------------------------------------------------
+
+  'README.md#an-upload-queue-in-ten-lines': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { fakeFileInput, serveUploads } from '$docs/node-stubs.js';
+const server = serveUploads();
+const input = fakeFileInput([new File(['hello'], 'a.txt')]);
+`,
+    after: `
+const completed = new Promise((resolve) => uploads.once('completed', (_job, result) => resolve(result)));
+input.onchange?.call(input, new Event('change'));
+expect(await completed).toBe('/files/uploaded');
+expect(server.received).toEqual(['hello']);
+server.restore();
+`,
+  },
+
+  'README.md#processors-in-web-workers/1': {
+    runs: 'browser',
+    before: `
+import { Queue } from 'jobtrail';
+const uploads = new Queue<{ file: File }, string>('uploads');
+`,
+    after: `
+const job = await uploads.add('upload', { file: new File(['hello from the tab'], 'a.txt') });
+const result = await job.finished();
+if (result !== 'stored: hello from the tab') throw new Error(\`the worker returned \${result}\`);
+const { logs } = await uploads.getJobLogs(job.id);
+if (logs[0] !== 'uploading a.txt' || (await uploads.getJob(job.id))?.progress !== 100) throw new Error(\`the worker's log and progress did not arrive: \${logs}\`);
+await uploads.close();
+`,
+  },
+  // The worker script the example above starts.
+  'README.md#processors-in-web-workers/2': { runs: { with: 'README.md#processors-in-web-workers/1' } },
+
+  'README.md#many-tabs-one-queue': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import type { Job } from 'jobtrail';
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+const file = new File(['some bytes'], 'a.txt');
+// (Node's structured clone keeps a File's bytes, not its name: the browser keeps both.)
+const upload = async (job: Job<{ file: File }, string>) => \`uploaded \${await job.data.file.text()}\`;
+`,
+    after: `
+expect(await job.finished()).toBe('uploaded some bytes');
+expect(console.logged).toEqual([[\`job \${job.id} finished somewhere\`, 'uploaded some bytes']]);
+`,
+  },
+
+  // The service worker the page below registers as /sw.js (test/e2e/vite.config.ts serves it there).
+  'README.md#service-worker-and-background-sync/1': { runs: { with: 'README.md#service-worker-and-background-sync/2' } },
+  'README.md#service-worker-and-background-sync/2': {
+    runs: 'browser',
+    before: `
+import { Queue } from 'jobtrail';
+const uploads = new Queue<{ file: File }, string>('uploads');
+`,
+    after: `
+await navigator.serviceWorker.ready;
+const job = await uploads.add('upload', { file: new File(['from the page'], 'a.txt') });
+// The service worker ran it and stored what it returned: the Location header, not the Response.
+const result = await job.finished();
+if (result !== '/files/uploaded') throw new Error(\`the service worker returned \${result}\`);
+await uploads.close();
+`,
+  },
+
+  'README.md#the-inspector': {
+    runs: 'browser',
+    after: `
+if (customElements.get('jobtrail-inspector') === undefined) throw new Error('<jobtrail-inspector> is not defined');
+`,
+  },
+
+  'README.md#api': {
+    runs: 'node',
+    before: `import { expect } from 'vitest';`,
+    after: `
+for (const value of [Queue, Job, jobFetch, UnrecoverableError, RetryLaterError]) expect(typeof value).toBe('function');
+`,
+  },
+
+  // ---- README.md: the bridge to BullMQ (test/bridge/examples.test.ts: a real Redis and BullMQ) ---
+
+  // The server. The test starts Redis and sets REDIS_HOST, REDIS_PORT, PORT and BLOB_DIR; the
+  // browser examples below then forward to it, and `stop()` ends it.
+  'README.md#beyond-one-browser-bullmq-on-your-server/1': {
+    runs: 'bridge',
+    before: `
+import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
+async function sessionUser(cookie: string | null) {
+  return { id: cookie ?? 'alice' };
+}
+async function transcode(path: string) {
+  return \`/videos/\${(await stat(path)).size}-bytes.mp4\`;
+}
+`,
+    after: `
+if (!server.listening) await once(server, 'listening');
+export async function stop() {
+  await worker.close();
+  await bridge.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+`,
+  },
+
+  // In Node, against the server above: fake-indexeddb for the Queue, and a fetch that resolves
+  // the page's relative URL against the server.
+  'README.md#beyond-one-browser-bullmq-on-your-server/2': {
+    runs: 'bridge',
+    before: `
+import 'fake-indexeddb/auto';
+import { expect } from 'vitest';
+import { fetchRelativeTo } from '$docs/node-stubs.js';
+const restoreFetch = fetchRelativeTo(\`http://127.0.0.1:\${process.env.PORT}\`);
+`,
+    after: `
+const uploads = new Queue<{ video: Blob }, { url: string }>('media');
+const job = await uploads.add('transcode', { video: new Blob(['eleven byte']) });
+expect(await job.finished()).toEqual({ url: '/videos/11-bytes.mp4' });
+// The server's progress and log line landed in the browser job.
+expect(await uploads.getJob(job.id)).toMatchObject({ progress: 50 });
+expect((await uploads.getJobLogs(job.id)).count).toBe(1);
+restoreFetch();
+`,
+  },
+
+  // ---- JSDoc: the Job ---------------------------------------------------------------------------
+
+  'src/api/job.ts#changeDelay': {
+    runs: 'node',
+    before: `${docsQueue}
+const job = await queue.add('x', {}, { delay: 1000 });
+`,
+    after: `
+expect(job.delay).toBe(60_000);
+expect(await job.isDelayed()).toBe(true);
+`,
+  },
+
+  'src/api/job.ts#changePriority': {
+    runs: 'node',
+    before: `${docsQueue}
+await queue.add('x', 'first', { priority: 5 });
+const job = await queue.add('x', 'second', { priority: 9 });
+`,
+    after: `
+expect((await queue.getWaiting()).map((j) => j.data)).toEqual(['second', 'first']);
+`,
+  },
+
+  // ---- JSDoc: the Queue -------------------------------------------------------------------------
+
+  'src/api/list-queues.ts#listQueues': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue, listQueues } from 'jobtrail';
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+await new Queue('docs').add({});
+`,
+    after: `
+expect(console.logged).toEqual([['docs', { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 }]]);
+`,
+  },
+
+  'src/api/queue.ts#Queue': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { serveUploads } from '$docs/node-stubs.js';
+const server = serveUploads();
+const file = new File(['hello'], 'a.txt');
+`,
+    after: `
+const [job] = await uploads.getJobs(['waiting', 'active', 'completed']);
+expect(await job!.finished()).toBe('stored: hello');
+server.restore();
+`,
+  },
+
+  'src/api/queue.ts#getJobs': {
+    runs: 'node',
+    before: `${docsQueue}
+await queue.addBulk(Array.from({ length: 12 }, (_, n) => ({ data: n })));
+await queue.addBulk([{ data: 'later', opts: { delay: 60_000 } }, { data: 'soon', opts: { delay: 30_000 } }]);
+`,
+    after: `
+expect(next.map((job) => job.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 'soon', 'later']);
+`,
+  },
+
+  'src/api/queue.ts#getJobCounts': {
+    runs: 'node',
+    before: `${docsQueue}
+await queue.addBulk([{ data: 1 }, { data: 2 }]);
+`,
+    after: `
+expect({ waiting, failed }).toEqual({ waiting: 2, failed: 0 });
+`,
+  },
+
+  'src/api/queue.ts#getMetrics': {
+    runs: 'node',
+    before: `${docsQueue}
+await queue.process(async () => 'done');
+await Promise.all((await queue.addBulk([{ data: 1 }, { data: 2 }])).map((job) => job.finished()));
+`,
+    after: `
+expect(data).toEqual([2]);
+`,
+  },
+
+  'src/api/queue.ts#getJobLogs': {
+    runs: 'node',
+    before: `${docsQueue}
+const job = await queue.add({});
+for (let n = 1; n <= 12; n++) await job.log(\`line \${n}\`);
+`,
+    after: `
+expect(logs).toEqual(Array.from({ length: 10 }, (_, n) => \`line \${n + 1}\`));
+expect(count).toBe(12);
+`,
+  },
+
+  'src/api/queue.ts#pause': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { fakePageEvents } from '$docs/node-stubs.js';
+const { addEventListener, dispatchEvent } = fakePageEvents();
+const uploads = new Queue('docs');
+await uploads.process(async () => {});
+`,
+    after: `
+dispatchEvent(new Event('pagehide'));
+expect(await uploads.isPaused(true)).toBe(true);
+expect(await uploads.isPaused()).toBe(false);
+`,
+  },
+
+  'src/api/queue.ts#retryJobs': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { fakePageEvents } from '$docs/node-stubs.js';
+const { addEventListener, dispatchEvent } = fakePageEvents();
+const uploads = new Queue('docs');
+const worker = new Queue('docs');
+await worker.process(async () => {
+  throw new Error('offline');
+});
+const job = await uploads.add({});
+await job.finished().catch(() => {});
+await worker.close();
+`,
+    after: `
+const retried = new Promise((resolve) => uploads.once('global:waiting', resolve));
+dispatchEvent(new Event('online'));
+expect(await retried).toBe(job.id);
+expect(await job.isWaiting()).toBe(true);
+`,
+  },
+
+  'src/api/queue.ts#removeJobs': {
+    runs: 'node',
+    before: `${docsQueue}
+await queue.addBulk([{ data: 1, opts: { jobId: 'upload-1' } }, { data: 2, opts: { jobId: 'upload-2' } }, { data: 3, opts: { jobId: 'resize-1' } }]);
+`,
+    after: `
+expect((await queue.getWaiting()).map((job) => job.id)).toEqual(['resize-1']);
+`,
+  },
+
+  'src/api/queue.ts#getWorkers': {
+    runs: 'node',
+    before: `${docsQueue}
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+await queue.process(2, async () => {});
+`,
+    after: `
+expect(console.logged).toEqual([['other', 2, null]]);
+`,
+  },
+
+  // ---- JSDoc: errors ----------------------------------------------------------------------------
+
+  // A processor's throw: the example is the body of a processor.
+  'src/core/errors.ts#UnrecoverableError': {
+    runs: 'node',
+    before: `${docsQueue}
+import { UnrecoverableError } from 'jobtrail';
+await queue.process(async () => {
+`,
+    after: `
+});
+const job = await queue.add({}, { attempts: 3 });
+await expect(job.finished()).rejects.toThrow('the file was deleted');
+expect((await queue.getJob(job.id))!.attemptsMade).toBe(1);
+`,
+  },
+
+  'src/core/errors.ts#RetryLaterError': {
+    runs: 'node',
+    before: `${docsQueue}
+import { RetryLaterError } from 'jobtrail';
+await queue.process(async () => {
+  const navigator = { onLine: false };
+`,
+    after: `
+});
+const postponed = new Promise((resolve) => queue.once('delayed', resolve));
+const job = await queue.add({});
+await postponed;
+expect(await job.isDelayed()).toBe(true);
+expect((await queue.getJob(job.id))!.attemptsMade).toBe(0);
+`,
+  },
+
+  // ---- JSDoc: HTTP ------------------------------------------------------------------------------
+
+  'src/processing/http.ts#jobFetch': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue, jobFetch } from 'jobtrail';
+import { serveUploads } from '$docs/node-stubs.js';
+const server = serveUploads();
+const queue = new Queue<{ file: File }, number>('docs');
+`,
+    after: `
+const job = await queue.add('upload', { file: new File(['x'], 'a.txt') });
+expect(await job.finished()).toBe(201);
+server.restore();
+`,
+  },
+
+  // ---- JSDoc: jobtrail/bridge --------------------------------------------------------------------
+
+  'src/bridge/blobs.ts#blobFile': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { blobFile } from 'jobtrail/bridge';
+const job = { data: { file: { $blob: '0b6c3a3e-5a8e-4c8e-9a6f-2f4f5c1d7e90' } } };
+`,
+    after: `
+expect(path).toBe('/var/uploads/0b6c3a3e-5a8e-4c8e-9a6f-2f4f5c1d7e90');
+`,
+  },
+
+  // Against the README's server (running during the bridge examples).
+  'src/bridge/forward-to.ts#forwardTo': {
+    runs: 'bridge',
+    before: `
+import 'fake-indexeddb/auto';
+import { expect } from 'vitest';
+import { Queue, forwardTo } from 'jobtrail';
+import { fetchRelativeTo } from '$docs/node-stubs.js';
+const restoreFetch = fetchRelativeTo(\`http://127.0.0.1:\${process.env.PORT}\`);
+const queue = new Queue<{ video: Blob }, { url: string }>('media-jsdoc');
+`,
+    after: `
+const job = await queue.add('transcode', { video: new Blob(['four']) });
+expect(await job.finished()).toEqual({ url: '/videos/4-bytes.mp4' });
+restoreFetch();
+`,
+  },
+
+  // Its own bridge on the test's Redis; its `http` listens on a free port, not 3000.
+  'src/bridge/server.ts#createBridge': {
+    runs: 'bridge',
+    before: `
+import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { createBridge } from 'jobtrail/bridge';
+const connection = { host: process.env.REDIS_HOST!, port: Number(process.env.REDIS_PORT) };
+const sessionOf = (_request: Request) => ({ clientId: 'alice' });
+const servers: Server[] = [];
+const http = {
+  createServer: (listener: RequestListener) => {
+    const server = createServer(listener);
+    servers.push(server);
+    return { listen: (_port: number) => server.listen(0, '127.0.0.1') };
+  },
+};
+`,
+    after: `
+const [server] = servers;
+if (!server!.listening) await once(server!, 'listening');
+const { port } = server!.address() as AddressInfo;
+// Serving and authorizing: a job it does not have is a 404, not a 401.
+const response = await fetch(\`http://127.0.0.1:\${port}/api/jobtrail/jobs/nope?queue=media\`);
+expect(response.status).toBe(404);
+await bridge.close();
+server!.closeAllConnections();
+await new Promise((resolve) => server!.close(resolve));
+`,
+  },
+
+  // ---- JSDoc: storage ---------------------------------------------------------------------------
+
+  'src/store/job-page.ts#readJobPage': {
+    runs: 'node',
+    before: `${docsQueue}
+import { readJobPage } from '$src/store/job-page.js';
+import { openQueueDb } from '$src/store/open-db.js';
+const jobs = await queue.addBulk(Array.from({ length: 51 }, (_, n) => ({ data: n })));
+await queue.process(4, async () => {
+  throw new Error('no');
+});
+await Promise.all(jobs.map((job) => job.finished().catch(() => {})));
+const db = await openQueueDb(queue.dbName, { onLost() {} });
+`,
+    after: `
+expect(page.records).toHaveLength(1);
+expect(page.next).toBeNull();
+db.close();
+`,
+  },
+
+  // ---- JSDoc: jobtrail/worker and jobtrail/sw (Chromium) -----------------------------------------
+
+  'src/workers/expose.ts#exposeProcessor': {
+    runs: 'browser',
+    driver: `
+import { Queue } from 'jobtrail';
+const uploads = new Queue<{ file: File }, string>('uploads');
+await uploads.process({ worker: () => new Worker(new URL('./upload.worker.ts', import.meta.url), { type: 'module' }) });
+const job = await uploads.add({ file: new File(['hi'], 'a.txt') });
+const result = await job.finished();
+if (result !== 'stored: hi') throw new Error(\`the worker returned \${result}\`);
+await uploads.close();
+`,
+  },
+
+  // Registers /sw.js, the README's service worker (test/e2e/vite.config.ts serves it there).
+  'src/sw.ts#requestBackgroundSync': {
+    runs: 'browser',
+    before: `
+import { Queue } from 'jobtrail';
+import { requestBackgroundSync } from 'jobtrail/sw';
+`,
+    after: `
+await navigator.serviceWorker.ready;
+const job = await uploads.add('upload', { file: new File(['x'], 'a.txt') });
+if ((await job.finished()) !== '/files/uploaded') throw new Error('the service worker did not run the job');
+await uploads.close();
+`,
+  },
+
+  'src/sw.ts#serveBackgroundSync': {
+    runs: 'browser',
+    before: `
+import { Queue, jobFetch } from 'jobtrail';
+import { serveBackgroundSync } from 'jobtrail/sw';
+`,
+    driver: `
+import { Queue } from 'jobtrail';
+// Its own scope: this page is not its client, and needs not be for it to process the queue.
+await navigator.serviceWorker.register(new URL('./sw.ts', import.meta.url), { type: 'module' });
+const uploads = new Queue<{ file: File }, string>('uploads');
+const job = await uploads.add('upload', { file: new File(['x'], 'a.txt') });
+const result = await job.finished();
+if (result !== '/files/uploaded') throw new Error(\`the service worker returned \${result}\`);
+await uploads.close();
+`,
+  },
+
+  // ---- JSDoc: the inspector ---------------------------------------------------------------------
+
+  'src/inspector/index.ts#defineInspector': {
+    runs: 'browser',
+    after: `
+if (customElements.get('jobtrail-inspector') === undefined) throw new Error('<jobtrail-inspector> is not defined');
+`,
+  },
+
+  'src/inspector/inspector-element.ts#JobtrailInspector': {
+    runs: 'browser',
+    before: `import { defineInspector } from 'jobtrail/inspector';`,
+    after: `
+const element = document.querySelector('jobtrail-inspector');
+if (element?.getAttribute('queue') !== 'uploads' || element.shadowRoot === null) throw new Error('the inspector is not on the page');
+`,
+  },
+
+  'src/inspector/format.ts#formatValue': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { formatValue } from '$src/inspector/format.js';
+`,
+    after: `
+expect(formatValue({ file: new Blob(['hi']) })).toBe('{\\n  "file": Blob(2 bytes)\\n}');
+`,
+  },
+
+  'src/inspector/machine-graph.ts#machineGraph': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { machineGraph } from '$src/inspector/machine-graph.js';
+`,
+    after: `
+expect(machineGraph().edges.find((e) => e.from === 'failed')).toEqual({ from: 'failed', to: 'waiting', events: ['retried'] });
+`,
+  },
+
+  'src/inspector/time-travel.ts#travelSteps': {
+    runs: 'node',
+    before: `${docsQueue}
+import { travelSteps } from '$src/inspector/time-travel.js';
+const job = await queue.add({});
+`,
+    after: `
+expect(steps.map((step) => step.state)).toEqual(['waiting']);
+`,
+  },
+};
