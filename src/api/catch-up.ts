@@ -18,6 +18,9 @@ export interface CatchUpHost {
   error(err: unknown): void;
 }
 
+/** How far before the log's seq at open a notice that came while opening may make an instance read. */
+const EARLY_LIMIT = 1000;
+
 export class CatchUp {
   #frontier: number | null = null;
   /** Seqs this instance committed beyond the frontier: (after, to] ranges, one per transaction. */
@@ -28,6 +31,8 @@ export class CatchUp {
   /** The `through` of the read that last announced global:drained: one announcement per log position. */
   #drainedAt = -1;
   #stopped = false;
+  /** The lowest seq a notice said its change began after, among those that came before `start`. */
+  #early: number | null = null;
 
   constructor(private readonly host: CatchUpHost) {}
 
@@ -36,10 +41,15 @@ export class CatchUp {
     return this.#frontier;
   }
 
-  /** Begin at the log's last seq when the database opened: what came before is history, not news. */
+  /**
+   * Begin at the log's last seq when the database opened: what came before is history, not news —
+   * except changes whose notices arrived while it opened (at most EARLY_LIMIT seqs back, so a
+   * forged notice cannot make it announce the whole history).
+   */
   start(seq: number): void {
-    this.#frontier = seq;
+    this.#frontier = this.#early === null ? seq : Math.max(seq - EARLY_LIMIT, Math.min(seq, this.#early));
     this.#advance();
+    if (this.#frontier < seq) this.wake();
   }
 
   /**
@@ -57,6 +67,10 @@ export class CatchUp {
   /** Read the log (coalesced). A notice whose seq this instance has read already is skipped. */
   wake(notice: Notice | null = null): void {
     if (this.#stopped) return;
+    if (this.#frontier === null) {
+      if (notice?.after !== undefined) this.#early = Math.min(this.#early ?? Infinity, notice.after);
+      return;
+    }
     if (notice?.kind === 'drained') this.#drainedHint = true;
     else if (notice && this.#frontier !== null && notice.seq <= this.#frontier) return;
     if (this.#reading) {

@@ -432,7 +432,7 @@ export class Queue<Data = unknown, Result = unknown> {
       drained: () => {
         this.#events.emit('drained');
         this.#events.emit('global:drained');
-        this.#notify('drained');
+        this.#notifyDrained();
       },
     });
     if (this.#pausedHere) this.#runner.pauseHere(true);
@@ -577,7 +577,7 @@ export class Queue<Data = unknown, Result = unknown> {
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
     const { result, changes, seqs } = await write(await this.#open(internal), doing, body, prefetch);
     this.#catchUp.committed(seqs.after, seqs.to);
-    if (changes.length > 0) this.#publish(changes, seqs.to);
+    if (changes.length > 0) this.#publish(changes, seqs);
     return result;
   }
 
@@ -586,7 +586,7 @@ export class Queue<Data = unknown, Result = unknown> {
     if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
     return write(db, doing, body).then(({ result, changes, seqs }) => {
       this.#catchUp.committed(seqs.after, seqs.to);
-      if (changes.length > 0) this.#publish(changes, seqs.to);
+      if (changes.length > 0) this.#publish(changes, seqs);
       return result;
     });
   }
@@ -620,20 +620,19 @@ export class Queue<Data = unknown, Result = unknown> {
   }
 
   /** After a commit: local events, then what every instance does for every change, then the other tabs. */
-  #publish(changes: QueueChange[], seq: number): void {
+  #publish(changes: QueueChange[], seqs: { after: number; to: number }): void {
     for (const change of changes) {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
-    const work = changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed');
-    this.#notify('changed', seq, work);
+    const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from: this.instanceId, seq: seqs.to, after: seqs.after };
+    if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
+    this.#channel.post(notice);
   }
 
-  /** Tell the other instances to look at the log (which goes up to `seq` at least). */
-  #notify(kind: Notice['kind'], seq = this.#catchUp.frontier ?? 0, work = false): void {
-    const notice: Notice = { v: NOTICE_VERSION, kind, from: this.instanceId, seq };
-    if (work) notice.work = true;
-    this.#channel.post(notice);
+  /** Tell the other instances that a processor here found no job waiting. */
+  #notifyDrained(): void {
+    this.#channel.post({ v: NOTICE_VERSION, kind: 'drained', from: this.instanceId, seq: this.#catchUp.frontier ?? 0 });
   }
 
   /** Any message on the channel, understood (`notice`) or not (null): read the log. */

@@ -15,6 +15,11 @@ export interface Notice {
   from: string;
   /** The log's last seq when it was posted: a receiver that has read that far need not look. */
   seq: number;
+  /**
+   * For `changed`: the seq the transaction began after. An instance still opening its database
+   * reads from there, so a change committed while it opened is not lost to it.
+   */
+  after?: number;
   /** A job became waiting or delayed, or the queue resumed: a processor may look for work at once. */
   work?: true;
 }
@@ -27,6 +32,7 @@ export function parseNotice(value: unknown): Notice | null {
   if (m.kind !== 'changed' && m.kind !== 'drained') return null;
   if (typeof m.seq !== 'number' || !Number.isSafeInteger(m.seq) || m.seq < 0) return null;
   const notice: Notice = { v: NOTICE_VERSION, kind: m.kind, from: m.from, seq: m.seq };
+  if (typeof m.after === 'number' && Number.isSafeInteger(m.after) && m.after >= 0 && m.after < m.seq) notice.after = m.after;
   if (m.work === true) notice.work = true;
   return notice;
 }

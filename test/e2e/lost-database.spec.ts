@@ -58,7 +58,7 @@ test('a database upgraded by a newer version: the job is given back first, every
   // The newer version of the app opens the database with a higher version number.
   const history = await newer.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('jobtrail:lost-upgrade', 3);
+      const request = indexedDB.open('jobtrail:lost-upgrade', 99);
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
@@ -70,7 +70,7 @@ test('a database upgraded by a newer version: the job is given back first, every
     return events.map((e) => e.type);
   });
   expect(history).toEqual(['added', 'active', 'released']);
-  const message = 'a newer version of the app upgraded the database jobtrail:lost-upgrade (to version 3); reload the page';
+  const message = 'a newer version of the app upgraded the database jobtrail:lost-upgrade (to version 99); reload the page';
   expect(await outcome(app)).toEqual({ outcomes: [message], errors: [`ERR_DATABASE_LOST: ${message}`], aborted: true });
   expect(await takeLock(newer, 'jobtrail:lost-upgrade', owner)).toBe('granted');
 });

@@ -61,8 +61,8 @@ describe('a database upgraded by a newer version of the app', () => {
     const { queue, errors, outcomes } = await busy();
     const owner = queue.instanceId;
     // The newer version opens the database with a higher version: it waits until this one closes.
-    const newer = await openDB('jobtrail:test', 3);
-    const message = 'a newer version of the app upgraded the database jobtrail:test (to version 3); reload the page';
+    const newer = await openDB('jobtrail:test', 99);
+    const message = 'a newer version of the app upgraded the database jobtrail:test (to version 99); reload the page';
     expect(await outcomes).toEqual(Array(40).fill(message));
     expect(errors.map((e) => e.message)).toEqual([message]);
     // The release transaction, begun before the connection closed, committed before the upgrade.

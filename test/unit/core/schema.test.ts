@@ -54,7 +54,6 @@ describe('schema', () => {
     const db = await openDB(queue.dbName);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect(db.version).toBe(2);
       expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners', 'removals']);
       const tx = db.transaction(['jobs', 'events', 'removals']);
       const jobs = tx.objectStore('jobs');
@@ -121,7 +120,7 @@ describe('schema', () => {
     expect(await job.finished()).toBe(2);
     expect((await job.history()).map((e) => [e.type, e.state])).toEqual([['added', undefined], ['active', 'active'], ['completed', 'completed']]);
     const db = await openDB('jobtrail:test');
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
     expect(db.objectStoreNames.contains('removals')).toBe(true);
     db.close();
   });

@@ -98,4 +98,22 @@ describe('CatchUp', () => {
     await log.settle();
     expect(log.reads).toHaveLength(2);
   });
+
+  it('reads the changes whose notices came while it opened, but never more than 1000 seqs back', async () => {
+    const log = fakeLog();
+    log.append(10);
+    // Seqs 9-10 were committed while the database opened; their notice came first.
+    log.catchUp.wake({ v: 2, kind: 'changed', from: 'x', seq: 10, after: 8 });
+    log.catchUp.start(10);
+    await log.settle();
+    expect(log.reacted).toEqual([9, 10]);
+
+    const forged = fakeLog();
+    forged.append(1500);
+    forged.catchUp.wake({ v: 2, kind: 'changed', from: 'x', seq: 1500, after: 0 });
+    forged.catchUp.start(1500);
+    await forged.settle();
+    expect(forged.reads.map((r) => r.afterSeq)).toEqual([500]);
+  });
 });
+

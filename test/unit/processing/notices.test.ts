@@ -163,6 +163,18 @@ describe('any message makes an instance read the log', () => {
     expect(await waiting).toEqual([job.id]);
   });
 
+  it('a change committed while an instance opens its database still reaches it', async () => {
+    const writer = makeQueue();
+    await writer.add('before', {}); // open, and history for the reader
+    for (let i = 0; i < 5; i++) {
+      const reader = makeQueue();
+      const waiting = when(reader, 'global:waiting', () => true);
+      // Committed before or after the reader has opened its database, whichever comes first.
+      const job = await writer.add(`during ${i}`, {});
+      expect(await waiting).toEqual([job.id]);
+    }
+  });
+
   it('an instance reports its own changes once, however often it reads the log', async () => {
     const a = makeQueue();
     const b = makeQueue();
