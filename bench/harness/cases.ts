@@ -368,7 +368,7 @@ const requeue: Case = {
       }
     });
     return [
-      pairedRow('6', 'close a tab mid-job -> job requeued (global:stalled in another tab)', runs.map((r) => ({ jobtrail: r.stalled, baseline: r.raw })),
+      pairedRow('6', 'close a tab mid-job -> job requeued (released or stalled, seen in another tab)', runs.map((r) => ({ jobtrail: r.stalled, baseline: r.raw })),
         { label: 'requeued after', unit: 'ms' }, { label: 'raw Web Lock handed to a waiting tab', unit: 'ms' }, below(1000, 'ms')),
       pairedRow('6.start', 'the same -> job started again in the other tab', runs.map((r) => ({ jobtrail: r.started, baseline: r.raw })),
         { label: 'restarted after', unit: 'ms' }, { label: 'raw Web Lock handed to a waiting tab', unit: 'ms' }, below(1000, 'ms')),

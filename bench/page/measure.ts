@@ -274,7 +274,8 @@ export async function rawChannelSend(p: { channel: string; samples: number; gapM
 
 // ---- 6: requeue after the tab holding a job closes ------------------------------------------------
 // The victim tab claims a job and hangs in it; the rescuer tab has a processor too. The runner
-// closes the victim; the rescuer stamps when it sees the job stalled and when it starts it again.
+// closes the victim; the rescuer stamps when it sees the job requeued (released by the closing tab,
+// or stalled) and when it starts it again.
 
 export async function requeueVictim(p: { queue: string }): Promise<void> {
   const queue = new Queue<BenchData, null>(p.queue, { prefix: PREFIX });
@@ -295,7 +296,9 @@ export async function requeueRescuer(p: { queue: string }): Promise<void> {
   let started!: (at: number) => void;
   const rescue = { stalledAt: null as number | null, startedAt: new Promise<number>((resolve) => (started = resolve)), queue };
   rescues.set(p.queue, rescue);
-  queue.on('global:stalled', () => (rescue.stalledAt ??= now()));
+  queue.on('global:changed', (change) => {
+    if (change.type === 'stalled' || change.type === 'released') rescue.stalledAt ??= now();
+  });
   // Resolves once the processor is ready: its start-up sweep has found the victim alive.
   await queue.process(1, async () => {
     started(now());

@@ -14,6 +14,8 @@ export interface FinishedSource {
   read(jobId: string): Promise<JobRecord | undefined>;
   /** `open`, `closing` (close() began) or `closed` (close() is done). */
   lifecycle(): 'open' | 'closing' | 'closed';
+  /** Why the database can no longer be used (deleted, upgraded, closed under us), if it cannot. */
+  lost(): Error | null;
 }
 
 export class FinishedWatchers<Result> {
@@ -50,6 +52,11 @@ export class FinishedWatchers<Result> {
         try {
           do {
             again = false;
+            const lost = this.source.lost();
+            if (lost) {
+              stop();
+              return reject(lost);
+            }
             if (this.source.lifecycle() === 'closed') {
               stop();
               return reject(closedError());
@@ -70,8 +77,8 @@ export class FinishedWatchers<Result> {
           } while (again);
         } catch (err) {
           stop();
-          // A read cut short by close() is the close, not a storage failure.
-          reject(this.source.lifecycle() === 'open' ? err : closedError(err));
+          // A read cut short by close() is the close, not a storage failure; by a lost database, that.
+          reject(this.source.lost() ?? (this.source.lifecycle() === 'open' ? err : closedError(err)));
         } finally {
           checking = false;
         }
@@ -92,7 +99,7 @@ export class FinishedWatchers<Result> {
     if (watchers) for (const wake of [...watchers]) wake(change);
   }
 
-  /** Make every watcher look again (after obliterate, or when the queue closes). */
+  /** Make every watcher look again (after obliterate, when the queue closes, when the database is lost). */
   wakeAll(): void {
     for (const wake of [...this.#watchers.values()].flatMap((s) => [...s])) wake();
   }

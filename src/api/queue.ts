@@ -1,8 +1,9 @@
 // The Queue: Bull's API over the store. Every change is one storage command in one transaction;
 // after it commits, `#publish` tells this instance's listeners, its runner, its `finished()`
-// callers and the other tabs. Jobs reach the queue through a JobHost, never through the class.
+// callers, and posts a notice so the other tabs read the log (see catch-up.ts), which is how this
+// instance learns of theirs. Jobs reach the queue through a JobHost, never through the class.
 import { NoticeChannel } from '../channel/notice-channel.js';
-import { wireChange, type Notice } from '../channel/messages.js';
+import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent } from '../core/events.js';
@@ -11,9 +12,10 @@ import {
   type ResolvedQueueOptions, type StateName,
 } from '../core/options.js';
 import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
-import { Runner } from '../processing/runner.js';
+import { Runner, type CloseMode } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
 import { dbName } from '../store/db-name.js';
+import { readLogSince } from '../store/log-since.js';
 import { readJobPage, type JobPage, type JobQuery, type PageStart } from '../store/job-page.js';
 import { obliterate } from '../store/obliterate.js';
 import { openQueueDb, type QueueDB } from '../store/open-db.js';
@@ -24,6 +26,7 @@ import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import { write, type WriteBatch } from '../store/write-batch.js';
+import { CatchUp } from './catch-up.js';
 import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
@@ -36,6 +39,9 @@ import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHa
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
 import type { QueueOptions, QueueSettings } from './types.js';
+
+/** @internal For tests: stop as a crashed tab does — nothing written, nothing given back. */
+export const simulateCrash = Symbol('jobtrail.simulateCrash');
 
 /**
  * A named queue of jobs stored in IndexedDB and shared by every tab, worker and service worker of
@@ -62,6 +68,8 @@ export class Queue<Data = unknown, Result = unknown> {
   /** The door every Job of this queue writes and reads through. */
   readonly #host: JobHost<Result>;
   readonly #finished: FinishedWatchers<Result>;
+  /** What this instance has seen of the log, and how it reads what other instances committed. */
+  readonly #catchUp: CatchUp;
   /**
    * Typed by the plain Job, not Job<Data, Result>: the runner only passes jobs through, and a
    * field that mentions Data in a parameter position would stop a Queue<D, R> from being a Queue.
@@ -71,6 +79,8 @@ export class Queue<Data = unknown, Result = unknown> {
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
   #closed = false;
+  /** Set when the database went away under the queue (deleted, upgraded, closed): every call fails with it. */
+  #lost: JobtrailError | null = null;
   /** `pause(true)`: this instance claims nothing. Stored nowhere. */
   #pausedHere = false;
 
@@ -85,8 +95,16 @@ export class Queue<Data = unknown, Result = unknown> {
       if (event === 'error') console.error('jobtrail: an error listener threw', err);
       else this.#emitError(err);
     });
-    this.#db = openQueueDb(this.dbName, {
-      onLost: (reason) => this.#emitError(new JobtrailError('ERR_STORAGE', `Queue ${name}: ${reason}`)),
+    this.#catchUp = new CatchUp({
+      read: async (afterSeq) => readLogSince(await this.#open(true), afterSeq, CATCH_UP_PAGE),
+      react: (change) => this.#react(change),
+      drained: () => this.#events.emit('global:drained'),
+      error: (err) => this.#emitError(err),
+    });
+    this.#db = openQueueDb(this.dbName, { onLost: (_loss, error) => this.#lose(error) }).then(async (db) => {
+      // What is in the log now is history; news is what comes after.
+      this.#catchUp.start((await readMeta(db)).seq);
+      return db;
     });
     this.#db.catch(() => {}); // reported by the first call that needs the database
     this.#channel = new NoticeChannel(this.dbName, (notice) => this.#onNotice(notice), (err) => this.#emitError(err));
@@ -105,6 +123,7 @@ export class Queue<Data = unknown, Result = unknown> {
       queueName: name,
       read: async (jobId) => readJob(await this.#open(true), jobId),
       lifecycle: () => (this.#closed ? 'closed' : this.#closing ? 'closing' : 'open'),
+      lost: () => this.#lost,
     });
   }
 
@@ -407,15 +426,18 @@ export class Queue<Data = unknown, Result = unknown> {
       settings: this.settings,
       limiter: this.limiter,
       write: (doing, body, prefetch) => this.#write(doing, body, true, prefetch),
+      writeNow: (doing, body) => this.#writeNow(db, doing, body),
       makeJob: (record, token) => Job.fromContext<Data, Result>(this.#host, record.job, token),
       emitError: (err) => this.#emitError(err),
       drained: () => {
         this.#events.emit('drained');
         this.#events.emit('global:drained');
-        this.#channel.post({ v: 1, kind: 'drained', from: this.instanceId });
+        this.#notifyDrained();
       },
     });
     if (this.#pausedHere) this.#runner.pauseHere(true);
+    // A page that goes away gives its active jobs back (as `released`, not stalled).
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
     await this.#runner.register(createProcessor(spec));
   }
 
@@ -449,9 +471,10 @@ export class Queue<Data = unknown, Result = unknown> {
   // ---- Closing ----------------------------------------------------------------------------
 
   /**
-   * Stop claiming, wait for active jobs to finish (or abort them with `force`; they are then
-   * requeued as stalled by whichever instance notices), and release the database and channel.
-   * Later calls reject with `ERR_QUEUE_CLOSED`. `close(true)` is Bull's form of `{ force: true }`.
+   * Stop claiming, wait for active jobs to finish (or, with `force`, abort them and give them back:
+   * waiting again, no attempt used), and release the database and channel. Later calls reject with
+   * `ERR_QUEUE_CLOSED`. `close(true)` is Bull's form of `{ force: true }`. A page that goes away
+   * (`pagehide`) closes its queues as with `force`.
    */
   close(opts: { force?: boolean } | boolean = {}): Promise<void> {
     const force = typeof opts === 'boolean' ? opts : (opts?.force ?? false);
@@ -460,8 +483,21 @@ export class Queue<Data = unknown, Result = unknown> {
     } catch (err) {
       return Promise.reject(err);
     }
+    return this.#shutdown(force ? 'release' : 'wait');
+  }
+
+  /** @internal */
+  [simulateCrash](): Promise<void> {
+    return this.#shutdown('abandon');
+  }
+
+  #shutdown(mode: CloseMode, reason?: Error): Promise<void> {
+    // Also when a graceful close is already waiting: the jobs it waits for are given back.
+    if (this.#closing && mode !== 'wait') void this.#runner?.close(mode, reason);
     this.#closing ??= (async () => {
-      await this.#runner?.close(force);
+      await this.#runner?.close(mode, reason);
+      globalThis.removeEventListener?.('pagehide', this.#onPageHide);
+      this.#catchUp.stop();
       this.#channel.close();
       this.#closed = true;
       this.#finished.wakeAll();
@@ -521,6 +557,7 @@ export class Queue<Data = unknown, Result = unknown> {
   }
 
   #assertOpen(): void {
+    if (this.#lost) throw this.#lost;
     if (this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
   }
 
@@ -529,6 +566,7 @@ export class Queue<Data = unknown, Result = unknown> {
    * jobs still running while a graceful close waits for them (`internal`) only once it is done.
    */
   async #open(internal = false): Promise<QueueDB> {
+    if (this.#lost) throw this.#lost;
     if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
     return this.#db;
   }
@@ -537,33 +575,75 @@ export class Queue<Data = unknown, Result = unknown> {
   readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
-    const { result, changes } = await write(await this.#open(internal), doing, body, prefetch);
-    if (changes.length > 0) this.#publish(changes);
+    const { result, changes, seqs } = await write(await this.#open(internal), doing, body, prefetch);
+    this.#catchUp.committed(seqs.after, seqs.to);
+    if (changes.length > 0) this.#publish(changes, seqs);
     return result;
   }
 
+  /** #write for the runner's last moments: the transaction is created before this returns. */
+  #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
+    if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
+    return write(db, doing, body).then(({ result, changes, seqs }) => {
+      this.#catchUp.committed(seqs.after, seqs.to);
+      if (changes.length > 0) this.#publish(changes, seqs);
+      return result;
+    });
+  }
+
+  /** `pagehide`, unless the page may come back (back/forward cache): give the active jobs back. */
+  readonly #onPageHide = (event: Event): void => {
+    if ((event as Event & { persisted?: boolean }).persisted) return;
+    void this.#shutdown('release', new JobtrailError('ERR_QUEUE_CLOSED', 'The page was closed or reloaded'));
+  };
+
+  /**
+   * The database went away under the queue. Say so first; then, while the connection still takes a
+   * transaction (it is closing after this returns, unless the browser closed it already), give the
+   * active jobs back and release the Web Lock so other tabs requeue at once; every `finished()`
+   * and every later call fails with this error.
+   */
+  #lose(error: JobtrailError): void {
+    if (this.#lost) return;
+    this.#emitError(error);
+    this.#lost = error;
+    void this.#shutdown('release', error);
+    this.#finished.wakeAll();
+  }
+
   #emitError(err: unknown): void {
+    // Once the database is lost, errors that only echo the loss were said already.
+    if (this.#lost && (err === this.#lost || (err as { cause?: unknown } | null)?.cause === this.#lost)) return;
     const error = err instanceof Error ? err : new Error(String(err));
     if (this.#events.has('error')) this.#events.emit('error', error);
     else console.error(`jobtrail: queue ${this.name}:`, error);
   }
 
   /** After a commit: local events, then what every instance does for every change, then the other tabs. */
-  #publish(changes: QueueChange[]): void {
+  #publish(changes: QueueChange[], seqs: { after: number; to: number }): void {
     for (const change of changes) {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
-    this.#channel.post({ v: 1, kind: 'changes', from: this.instanceId, changes: changes.map(wireChange) });
+    const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from: this.instanceId, seq: seqs.to, after: seqs.after };
+    if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
+    this.#channel.post(notice);
   }
 
-  #onNotice(notice: Notice): void {
+  /** Tell the other instances that a processor here found no job waiting. */
+  #notifyDrained(): void {
+    this.#channel.post({ v: NOTICE_VERSION, kind: 'drained', from: this.instanceId, seq: this.#catchUp.frontier ?? 0 });
+  }
+
+  /** Any message on the channel, understood (`notice`) or not (null): read the log. */
+  #onNotice(notice: Notice | null): void {
     if (this.#closing) return;
-    if (notice.kind === 'drained') return this.#events.emit('global:drained');
-    for (const change of notice.changes) this.#react(change);
+    // Processors need not wait for the read to look for work; what they find is in the log anyway.
+    if (notice?.work) this.#runner?.hint();
+    this.#catchUp.wake(notice);
   }
 
-  /** For every change, made here or in another tab: the runner, global events, `finished()` callers. */
+  /** For every change, made here or read in the log: the runner, global events, `finished()` callers. */
   #react(change: QueueChange): void {
     this.#runner?.notice(change);
     relayGlobal(this.#events, change);
@@ -572,6 +652,9 @@ export class Queue<Data = unknown, Result = unknown> {
 }
 
 export type { ProcessHandler };
+
+/** How many events one catch-up reads at most; more are read in the next one. */
+const CATCH_UP_PAGE = 500;
 
 function randomId(): string {
   return globalThis.crypto.randomUUID();

@@ -1,8 +1,7 @@
 // From committed changes to Bull's events. One table says which events a change means; local
 // listeners get them with Job objects (for changes this instance made), global ones with ids (for
 // every change, from any tab).
-import { wireChange } from '../channel/messages.js';
-import type { QueueChange } from '../core/change.js';
+import { publicChange, type QueueChange } from '../core/change.js';
 import { JobFailedError } from '../core/errors.js';
 import type { JobContext } from '../core/machine.js';
 import type { Emitter } from './emitter.js';
@@ -32,7 +31,8 @@ export function announced(change: QueueChange): Announced[] {
   }
   // The job (re-)entered the waiting line or the delayed timeline.
   const requeues = change.type === 'added' || change.type === 'promoted' || change.type === 'retried' ||
-    change.type === 'postponed' || change.type === 'failed' || change.type === 'stalled' || change.type === 'delayChanged';
+    change.type === 'postponed' || change.type === 'failed' || change.type === 'stalled' || change.type === 'released' ||
+    change.type === 'delayChanged';
   if (requeues && (change.state === 'waiting' || change.state === 'delayed')) out.push(change.state);
   return out;
 }
@@ -68,7 +68,7 @@ export function relayLocal<Data, Result>(events: Events<Data, Result>, change: Q
 /** Global events for a change made anywhere, `global:changed` included. */
 export function relayGlobal<Data, Result>(events: Events<Data, Result>, change: QueueChange): void {
   const id = change.jobId;
-  if (events.has('global:changed')) events.emit('global:changed', wireChange(change));
+  if (events.has('global:changed')) events.emit('global:changed', publicChange(change));
   for (const name of announced(change)) {
     if (name === 'paused' || name === 'resumed') {
       events.emit(`global:${name}`);

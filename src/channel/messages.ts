@@ -1,53 +1,38 @@
 // The messages queue instances send each other over BroadcastChannel. Type-only, plus the
-// validator: a message from the channel is untrusted input until it passes `parseNotice`.
-import { CHANGE_TYPES, type ChangeType, type QueueChange } from '../core/change.js';
-import { JOB_STATES, type JobProgress, type JobState } from '../core/types.js';
+// validator. A notice is a hint that the log changed, never the change itself: every message on
+// the channel — this shape, another version's, garbage, a forgery — only makes the receiver read
+// the log (see api/catch-up.ts). So tabs of different versions of the app coexist: whatever one
+// posts, the others look at the log.
 
-export const NOTICE_VERSION = 1;
+/** Bump when the shape changes; a receiver treats any other version as a bare "look at the log". */
+export const NOTICE_VERSION = 2;
 
-export type Notice =
-  | { v: typeof NOTICE_VERSION; kind: 'changes'; from: string; changes: QueueChange[] }
-  | { v: typeof NOTICE_VERSION; kind: 'drained'; from: string };
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-
-function parseChange(value: unknown): QueueChange | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const c = value as Record<string, unknown>;
-  if (typeof c.seq !== 'number' || !Number.isFinite(c.seq)) return null;
-  if (!CHANGE_TYPES.includes(c.type as ChangeType)) return null;
-  if (c.jobId !== undefined && !isString(c.jobId)) return null;
-  if (c.state !== undefined && !JOB_STATES.includes(c.state as JobState)) return null;
-  if (c.owner !== undefined && !isString(c.owner)) return null;
-  if (c.failedReason !== undefined && !isString(c.failedReason)) return null;
-  if (c.progress !== undefined && typeof c.progress !== 'number' && (typeof c.progress !== 'object' || c.progress === null)) return null;
-  const change: QueueChange = { seq: c.seq, type: c.type as ChangeType };
-  if (c.jobId !== undefined) change.jobId = c.jobId as string;
-  if (c.state !== undefined) change.state = c.state as JobState;
-  if (c.owner !== undefined) change.owner = c.owner as string;
-  if (c.failedReason !== undefined) change.failedReason = c.failedReason as string;
-  if (c.progress !== undefined) change.progress = c.progress as JobProgress;
-  if (c.type === 'completed' && 'returnvalue' in c) change.returnvalue = c.returnvalue;
-  return change;
+export interface Notice {
+  v: typeof NOTICE_VERSION;
+  /** `changed`: a transaction committed. `drained`: a processor found no job waiting. */
+  kind: 'changed' | 'drained';
+  /** The queue instance that posted it. */
+  from: string;
+  /** The log's last seq when it was posted: a receiver that has read that far need not look. */
+  seq: number;
+  /**
+   * For `changed`: the seq the transaction began after. An instance still opening its database
+   * reads from there, so a change committed while it opened is not lost to it.
+   */
+  after?: number;
+  /** A job became waiting or delayed, or the queue resumed: a processor may look for work at once. */
+  work?: true;
 }
 
-/** The notice, or null when the message is not one this version understands (it is then ignored). */
+/** The notice, or null when the message is not one this version understands (still a wake-up). */
 export function parseNotice(value: unknown): Notice | null {
   if (typeof value !== 'object' || value === null) return null;
   const m = value as Record<string, unknown>;
-  if (m.v !== NOTICE_VERSION || !isString(m.from)) return null;
-  if (m.kind === 'drained') return { v: NOTICE_VERSION, kind: 'drained', from: m.from };
-  if (m.kind !== 'changes' || !Array.isArray(m.changes) || m.changes.length === 0) return null;
-  const changes: QueueChange[] = [];
-  for (const raw of m.changes) {
-    const change = parseChange(raw);
-    if (!change) return null;
-    changes.push(change);
-  }
-  return { v: NOTICE_VERSION, kind: 'changes', from: m.from, changes };
-}
-
-/** The form of a change that travels: the fields that stay in the instance that made it dropped. */
-export function wireChange({ job: _job, error: _error, ...wire }: QueueChange): QueueChange {
-  return wire;
+  if (m.v !== NOTICE_VERSION || typeof m.from !== 'string') return null;
+  if (m.kind !== 'changed' && m.kind !== 'drained') return null;
+  if (typeof m.seq !== 'number' || !Number.isSafeInteger(m.seq) || m.seq < 0) return null;
+  const notice: Notice = { v: NOTICE_VERSION, kind: m.kind, from: m.from, seq: m.seq };
+  if (typeof m.after === 'number' && Number.isSafeInteger(m.after) && m.after >= 0 && m.after < m.seq) notice.after = m.after;
+  if (m.work === true) notice.work = true;
+  return notice;
 }

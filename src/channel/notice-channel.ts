@@ -1,5 +1,5 @@
-// The cross-tab wake-up line: a BroadcastChannel per queue database. It carries notices about
-// committed changes, never the changes themselves; the log in IndexedDB stays the truth.
+// The cross-tab wake-up line: a BroadcastChannel per queue database. It carries notices that the
+// log changed, never the changes themselves; the log in IndexedDB stays the truth.
 import { parseNotice, type Notice } from './messages.js';
 
 export class NoticeChannel {
@@ -7,17 +7,16 @@ export class NoticeChannel {
 
   constructor(
     name: string,
-    private readonly onNotice: (notice: Notice) => void,
+    /** Called for every message: the notice, or null for one this version does not understand. */
+    private readonly onNotice: (notice: Notice | null) => void,
     private readonly onError: (err: Error) => void,
   ) {
     // Absent in some runtimes (old Safari, some test environments): then each instance is alone.
     if (typeof BroadcastChannel === 'undefined') return;
     this.channel = new BroadcastChannel(`jobtrail:${name}`);
-    this.channel.onmessage = (event: MessageEvent) => {
-      const notice = parseNotice(event.data);
-      // Malformed or foreign messages are ignored, not trusted.
-      if (notice) this.onNotice(notice);
-    };
+    // Malformed, foreign or forged messages are not trusted, but they still mean "look at the log".
+    this.channel.onmessage = (event: MessageEvent) => this.onNotice(parseNotice(event.data));
+    this.channel.onmessageerror = () => this.onNotice(null);
   }
 
   post(notice: Notice): void {

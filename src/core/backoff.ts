@@ -1,4 +1,5 @@
 // How long to wait before a retry: the backoff math, one function. `decide.ts` calls it.
+import { MAX_WAIT_MS } from './options.js';
 import type { BackoffOptions, BackoffStrategy } from './types.js';
 
 /** What a strategy returns to say "stop retrying: fail the job now". */
@@ -9,7 +10,8 @@ export const STOP_RETRYING = -1;
  * - fixed: `delay` every time;
  * - exponential: `delay * 2^(attemptsMade - 1)`: delay, 2·delay, 4·delay, ...;
  * - `jitter` in [0, 1] picks uniformly in `[(1 - jitter)·wait, wait]`;
- * - a custom strategy's answer (it may be async); anything but a finite number >= -1 stops retrying.
+ * - a custom strategy's answer (it may be async); anything but a finite number >= -1 stops retrying;
+ * - never more than MAX_WAIT_MS (an exponential backoff overflows after about a thousand attempts).
  */
 export async function backoffDelay<J>(
   backoff: BackoffOptions | undefined,
@@ -33,5 +35,5 @@ export async function backoffDelay<J>(
     wait = answer;
   }
   if (backoff.jitter) wait = wait * (1 - backoff.jitter * random());
-  return Math.max(0, Math.round(wait));
+  return Math.min(MAX_WAIT_MS, Math.max(0, Math.round(wait)));
 }

@@ -1,5 +1,6 @@
 // A committed change: what every instance of a queue learns after a transaction commits, whether
-// it made the change or heard of it from another tab. Type-only apart from the list of types.
+// it made the change or read it in the log after another tab did. Type-only apart from the list of
+// types and publicChange.
 import type { JobEvent, QueueEvent } from './events.js';
 import type { JobContext } from './machine.js';
 import type { JobProgress, JobState } from './types.js';
@@ -7,7 +8,7 @@ import type { JobProgress, JobState } from './types.js';
 /** The kinds of change: an event type of the log, `removed` (a job deleted) or `obliterated` (all of them). */
 export const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'postponed', 'stalled', 'retried', 'delayChanged', 'priorityChanged', 'removed', 'paused', 'resumed', 'obliterated',
+  'failed', 'postponed', 'stalled', 'released', 'retried', 'delayChanged', 'priorityChanged', 'removed', 'paused', 'resumed', 'obliterated',
 ] as const satisfies readonly (JobEvent['type'] | QueueEvent['type'] | 'removed' | 'obliterated')[];
 
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -36,4 +37,9 @@ export interface QueueChange {
   job?: JobContext;
   /** Local only, for `failed`: the error the handler threw. */
   error?: Error;
+}
+
+/** The change as `global:changed` listeners get it: without the fields that stay local. */
+export function publicChange({ job: _job, error: _error, ...change }: QueueChange): QueueChange {
+  return change;
 }

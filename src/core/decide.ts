@@ -2,6 +2,7 @@
 // writes its answer into the log (`failed` with a retry delay, or `postponed`); the job machine
 // folds that event with `failsFinally`, the same rule, so the two can never disagree.
 import { backoffDelay, STOP_RETRYING } from './backoff.js';
+import { MAX_WAIT_MS } from './options.js';
 import type { BackoffStrategy, JobOpts } from './types.js';
 
 /** How one attempt ended, as the runner writes it: one event in the job's log. */
@@ -50,7 +51,7 @@ export interface BackoffContext<J> {
  */
 export async function decideFailure<J>(job: AttemptCount, err: Error, backoff: BackoffContext<J>): Promise<AttemptOutcome> {
   const { code, retryAfter } = err as Error & { code?: unknown; retryAfter?: unknown };
-  const floor = typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? retryAfter : undefined;
+  const floor = typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? Math.min(retryAfter, MAX_WAIT_MS) : undefined;
   if (code === 'ERR_RETRY_LATER') return { type: 'postponed', delay: floor ?? DEFAULT_RETRY_LATER_MS, reason: err.message };
   let retryDelay = code === 'ERR_UNRECOVERABLE' || isLastAttempt(job) ? null : await retryWait(job, err, backoff);
   if (retryDelay !== null && floor !== undefined) retryDelay = Math.max(retryDelay, floor);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'ERR_JOB_FAILED'
   | 'ERR_TIMEOUT'
   | 'ERR_WORKER'
+  | 'ERR_DATABASE_LOST'
   | 'ERR_UNRECOVERABLE'
   | 'ERR_RETRY_LATER'
   | 'ERR_HTTP';

@@ -1,6 +1,6 @@
 // The events of the log: the stored format that must stay readable by every later version.
 // Type-only. Times are Unix milliseconds, taken once when the event is made, so folds are pure.
-import type { JobOpts, JobProgress } from './types.js';
+import type { JobOpts, JobProgress, JobState } from './types.js';
 
 interface EventOf<Type extends string, Payload> {
   type: Type;
@@ -34,6 +34,13 @@ export type JobFailed = EventOf<'failed', { token: string; failedReason: string;
 export type JobPostponed = EventOf<'postponed', { token: string; delay: number; reason: string }>;
 /** The processor holding the claim vanished. */
 export type JobStalled = EventOf<'stalled', { token: string; maxStalledCount: number }>;
+/**
+ * The queue instance holding the claim gave the job back on its way out (its page was hidden for
+ * good, `close({ force: true })`, its database connection was lost): waiting again, first in line,
+ * no attempt used and not a stall. Written by that instance, or by the one that finds the note it
+ * left when it could not write more. `reason` says which way out.
+ */
+export type JobReleased = EventOf<'released', { token: string; reason: string }>;
 /** failed -> waiting, by `retry()`. */
 export type JobRetried = EventOf<'retried', Record<string, never>>;
 /** A delayed job's delay changed (`changeDelay`): it is now due `delay` ms after this event. */
@@ -56,6 +63,7 @@ export type JobEvent =
   | JobFailed
   | JobPostponed
   | JobStalled
+  | JobReleased
   | JobRetried
   | JobDelayChanged
   | JobPriorityChanged;
@@ -65,7 +73,12 @@ export type JobEventType = JobEvent['type'];
 /** Changes of the queue itself (not of one job). Stored without a job id. */
 export type QueueEvent = EventOf<'paused', Record<string, never>> | EventOf<'resumed', Record<string, never>>;
 
-/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
-export type StoredEvent = (JobEvent & { seq: number; jobId: string }) | (QueueEvent & { seq: number; jobId?: undefined });
+/**
+ * A job event as stored: a global sequence number, the job, and the job's state after the event
+ * (the fold of the job's history up to it, written with it so a reader of the log — another tab
+ * catching up — needs no fold; logs written before it existed lack it).
+ */
+export type StoredJobEvent = JobEvent & { seq: number; jobId: string; state?: JobState };
 
-export type StoredJobEvent = JobEvent & { seq: number; jobId: string };
+/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
+export type StoredEvent = StoredJobEvent | (QueueEvent & { seq: number; jobId?: undefined });

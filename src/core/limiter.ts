@@ -30,8 +30,11 @@ export interface LimiterBudget {
 /** How many jobs may start at `now` (Unix ms, the claiming transaction's clock). */
 export function limiterBudget(state: LimiterState | null, limiter: RateLimiter, now: number): LimiterBudget {
   const { max, duration } = limiter;
+  // Stored times more than a window ahead of `now` were written before the clock was set back:
+  // that window is over (kept, it would hold every job until the clock caught up).
+  const ahead = (t: number | undefined) => t !== undefined && now < t - duration;
   if (limiter.sliding) {
-    const previous = state?.starts ?? [];
+    const previous = ahead(state?.starts?.at(-1)) ? [] : (state?.starts ?? []);
     // A claim whose clock is behind one already written (it waited for another tab's transaction)
     // takes its starts at that one's time: the written times stay in order, and the limit exact.
     const at = Math.max(now, previous.at(-1) ?? now);
@@ -39,7 +42,7 @@ export function limiterBudget(state: LimiterState | null, limiter: RateLimiter, 
     const budget = Math.max(0, max - starts.length);
     return { state: slidingState(starts), at, budget, until: budget > 0 ? null : starts[starts.length - max]! + duration };
   }
-  const fresh = !state || now >= state.windowStart + duration;
+  const fresh = !state || now >= state.windowStart + duration || ahead(state.windowStart);
   const window = fresh ? { windowStart: now, started: 0 } : { windowStart: state.windowStart, started: state.started };
   const budget = Math.max(0, max - window.started);
   return { state: window, at: now, budget, until: budget > 0 ? null : window.windowStart + duration };

@@ -24,7 +24,7 @@ export interface JobMachineInput {
   added: JobAdded;
 }
 
-const STALLED_REASON = 'job stalled more than allowable limit';
+export const STALLED_REASON = 'job stalled more than allowable limit';
 
 const ownsClaim = (context: JobContext, event: { payload: { token: string } }) =>
   context.claim !== null && context.claim.token === event.payload.token;
@@ -76,6 +76,7 @@ export const jobMachine = setup({
     postponeLater: assign(({ event }) => ({ claim: null, dueAt: event.time + (event as JobPostponed).payload.delay })),
     postponeNow: assign({ claim: null }),
     stallAndRequeue: assign(({ context }) => ({ stalledCount: context.stalledCount + 1, claim: null })),
+    release: assign({ claim: null }),
     stallAndFail: assign(({ context, event }) => ({
       stalledCount: context.stalledCount + 1,
       claim: null,
@@ -164,6 +165,7 @@ export const jobMachine = setup({
           { target: 'failed', guard: 'stallsTooOften', actions: 'stallAndFail' },
           { target: 'waiting', guard: 'ownsClaim', actions: 'stallAndRequeue' },
         ],
+        released: { target: 'waiting', guard: 'ownsClaim', actions: 'release' },
         discarded: { actions: 'discard' },
       },
     },

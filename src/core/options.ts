@@ -4,6 +4,20 @@ import { JOB_STATES, type JobOptions, type JobOpts, type JobState, type QueueSet
 
 export const MAX_PRIORITY = 2 ** 31 - 1;
 
+/**
+ * The longest wait any option may ask for, in ms: 8.64e15, the span of JavaScript dates (100
+ * million days). A longer one is certainly a mistake, and a job delayed by it could never be due on
+ * any date. Waits beyond setTimeout's 2^31-1 ms are fine: the runner chains its timers.
+ */
+export const MAX_WAIT_MS = 8.64e15;
+
+/**
+ * jobtrail's default `settings.maxStalledCount` (Bull's is 1). A reload or a closed tab mid-job
+ * gives the job back as `released`, but that write may not commit while the page goes away, and
+ * the job then stalls: at 10, a job survives ten such reloads in a row before it fails.
+ */
+export const DEFAULT_MAX_STALLED_COUNT = 10;
+
 const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
   'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit', 'deduplication',
@@ -30,12 +44,12 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   const settingsIn = plainObject(opts.settings ?? {}, 'settings');
   onlyKeys(settingsIn, ['lockDuration', 'lockRenewTime', 'stalledInterval', 'maxStalledCount', 'backoffStrategies', 'holdWhileOffline'], 'setting');
   const lockDuration = settingsIn.lockDuration ?? 30_000;
-  positiveNumber(lockDuration, 'settings.lockDuration');
+  waitMs(lockDuration, 'settings.lockDuration', true);
   const lockRenewTime = settingsIn.lockRenewTime ?? lockDuration / 2;
-  positiveNumber(lockRenewTime, 'settings.lockRenewTime');
+  waitMs(lockRenewTime, 'settings.lockRenewTime', true);
   const stalledInterval = settingsIn.stalledInterval ?? 30_000;
-  positiveNumber(stalledInterval, 'settings.stalledInterval');
-  const maxStalledCount = settingsIn.maxStalledCount ?? 1;
+  waitMs(stalledInterval, 'settings.stalledInterval', true);
+  const maxStalledCount = settingsIn.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT;
   integerAtLeast(maxStalledCount, 0, 'settings.maxStalledCount');
   const backoffStrategies = plainObject(settingsIn.backoffStrategies ?? {}, 'settings.backoffStrategies');
   for (const [key, fn] of Object.entries(backoffStrategies)) {
@@ -56,7 +70,7 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
     const l = plainObject(opts.limiter, 'limiter');
     onlyKeys(l, ['max', 'duration', 'sliding'], 'limiter option');
     integerAtLeast(l.max, 1, 'limiter.max');
-    positiveNumber(l.duration, 'limiter.duration');
+    waitMs(l.duration, 'limiter.duration', true);
     if (l.sliding !== undefined && typeof l.sliding !== 'boolean') {
       throw new InvalidOptionError(`Invalid queue option limiter.sliding: expected a boolean, got ${describe(l.sliding)}`);
     }
@@ -96,13 +110,13 @@ function checkJobOptions(options: unknown, settings: { backoffStrategies: object
       throw new InvalidOptionError(`Invalid job option ${name('priority')}: expected an integer from 1 to ${MAX_PRIORITY}, got ${describe(o.priority)}`);
     }
   }
-  if (o.delay !== undefined) nonNegativeNumber(o.delay, name('delay'));
+  if (o.delay !== undefined) waitMs(o.delay, name('delay'));
   if (o.attempts !== undefined) integerAtLeast(o.attempts, 1, name('attempts'));
   if (o.backoff !== undefined) checkBackoff(o.backoff, settings, name('backoff'));
   if (o.lifo !== undefined && typeof o.lifo !== 'boolean') {
     throw new InvalidOptionError(`Invalid job option ${name('lifo')}: expected a boolean, got ${describe(o.lifo)}`);
   }
-  if (o.timeout !== undefined) positiveNumber(o.timeout, name('timeout'));
+  if (o.timeout !== undefined) waitMs(o.timeout, name('timeout'), true);
   if (o.removeOnComplete !== undefined) checkKeepJobs(o.removeOnComplete, name('removeOnComplete'));
   if (o.removeOnFail !== undefined) checkKeepJobs(o.removeOnFail, name('removeOnFail'));
   if (o.jobId !== undefined) checkJobId(o.jobId, name('jobId'));
@@ -124,7 +138,7 @@ function checkDeduplication(value: unknown, name: string): void {
 }
 
 function checkBackoff(value: unknown, settings: { backoffStrategies: object }, name: string): void {
-  if (typeof value === 'number') return nonNegativeNumber(value, name);
+  if (typeof value === 'number') return waitMs(value, name);
   const b = plainObject(value, `Job option ${name}`);
   onlyKeys(b, ['type', 'delay', 'jitter'], `job option ${name}.`);
   const type = b.type;
@@ -134,7 +148,7 @@ function checkBackoff(value: unknown, settings: { backoffStrategies: object }, n
   if (type !== 'fixed' && type !== 'exponential' && !Object.hasOwn(settings.backoffStrategies, type)) {
     throw new InvalidOptionError(`Invalid job option ${name}.type: unknown backoff strategy ${describe(type)} (add it to settings.backoffStrategies)`);
   }
-  if (b.delay !== undefined) nonNegativeNumber(b.delay, `${name}.delay`);
+  if (b.delay !== undefined) waitMs(b.delay, `${name}.delay`);
   if (b.jitter !== undefined) {
     nonNegativeNumber(b.jitter, `${name}.jitter`);
     if ((b.jitter as number) > 1) {
@@ -174,6 +188,15 @@ export function integerAtLeast(value: unknown, min: number, name: string): asser
 export function nonNegativeNumber(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidOptionError(`Invalid ${label(name)}: expected a finite number >= 0, got ${describe(value)}`);
+  }
+}
+
+/** A wait in ms: a finite number >= 0 (> 0 when `positive`), at most MAX_WAIT_MS. */
+function waitMs(value: unknown, name: string, positive = false): asserts value is number {
+  if (positive) positiveNumber(value, name);
+  else nonNegativeNumber(value, name);
+  if (value > MAX_WAIT_MS) {
+    throw new InvalidOptionError(`Invalid ${label(name)}: expected at most ${MAX_WAIT_MS} ms (100 million days, the span of JavaScript dates), got ${describe(value)}`);
   }
 }
 

@@ -7,7 +7,8 @@ import type { JobState } from './types.js';
 /**
  * A job's position among the jobs of its state, compared element by element like an IndexedDB key:
  * - waiting: `[priority, order]`; unprioritised jobs use 2^31 so they come after every priority;
- *   order is the seq that made the job waiting (negated for `lifo`); stalled jobs go first with `[0, seq]`.
+ *   order is the seq that made the job waiting (negated for `lifo`); stalled and released jobs go
+ *   first with `[0, seq]` (they were already running).
  * - delayed: `[dueAt, seq]`; active: `[seq]`; completed / failed: `[finishedOn, seq]`.
  */
 export type Rank = number[];
@@ -18,7 +19,7 @@ export const UNPRIORITISED = 2 ** 31;
 export function rankOf(state: JobState, job: JobContext, event: JobEvent, seq: number): Rank {
   switch (state) {
     case 'waiting':
-      if (event.type === 'stalled') return [0, seq];
+      if (event.type === 'stalled' || event.type === 'released') return [0, seq];
       return [job.opts.priority ?? UNPRIORITISED, job.opts.lifo ? -seq : seq];
     case 'delayed':
       return [job.dueAt ?? event.time, seq];

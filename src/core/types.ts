@@ -87,7 +87,10 @@ export interface QueueSettings<J = unknown> {
   lockRenewTime: number;
   /** Milliseconds between sweeps for stalled jobs. Default 30000. */
   stalledInterval: number;
-  /** How many times a job may stall before it fails. Default 1. */
+  /**
+   * How many times a job may stall (its processor vanished without giving it back) before it fails.
+   * Default 10 (Bull: 1), so that reloads in a row mid-job do not fail it.
+   */
   maxStalledCount: number;
   /** Custom backoff strategies, by the name used in `backoff.type`. */
   backoffStrategies: Record<string, BackoffStrategy<J>>;

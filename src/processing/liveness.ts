@@ -4,7 +4,8 @@
 // missing (Node tests, very old browsers), each instance renews a heartbeat record instead.
 import type { QueueSettings } from '../core/types.js';
 import type { QueueDB } from '../store/open-db.js';
-import { beat, forgetOwner } from '../store/owners.js';
+import { beat, forgetOwner, leaveNote } from '../store/owners.js';
+import { waitFor, type Timer } from './long-timer.js';
 
 export interface LivenessCheck {
   isAlive: (owner: string, heartbeatExpiresAt: number | undefined) => boolean;
@@ -17,13 +18,15 @@ const locks = (): LockManager | undefined =>
 
 export class Liveness {
   private release: (() => void) | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Timer | null = null;
   private readonly watching = new Map<string, AbortController>();
   /**
    * Owners whose lock we were granted: dead for good (ids are never reused). `query()` cannot tell
    * them apart, since right after the grant it lists the lock, held by us.
    */
   private readonly gone = new Set<string>();
+  /** A note was left (see leave): no more heartbeats, and the note stays. */
+  private left = false;
 
   constructor(
     private readonly db: QueueDB,
@@ -53,7 +56,13 @@ export class Liveness {
       return;
     }
     await this.beat();
-    this.heartbeat = setInterval(() => void this.beat(), this.settings.lockRenewTime);
+    const again = () => {
+      this.heartbeat = waitFor(this.settings.lockRenewTime, () => {
+        again();
+        void this.beat();
+      });
+    };
+    again();
   }
 
   async check(): Promise<LivenessCheck> {
@@ -88,14 +97,25 @@ export class Liveness {
       });
   }
 
+  /**
+   * Say, in one write that needs no read, that this instance is leaving and gives back the claims
+   * `tokens` (see leaveNote). The request is issued before this returns.
+   */
+  leave(tokens: string[], reason: string, now: number): Promise<void> {
+    this.left = true;
+    this.heartbeat?.cancel();
+    return leaveNote(this.db, this.owner, tokens, reason, now);
+  }
+
   async stop(): Promise<void> {
     for (const controller of this.watching.values()) controller.abort();
     this.watching.clear();
     this.release?.();
     this.release = null;
     if (this.heartbeat) {
-      clearInterval(this.heartbeat);
+      this.heartbeat.cancel();
       this.heartbeat = null;
+      if (this.left) return;
       try {
         await forgetOwner(this.db, this.owner);
       } catch {
@@ -105,6 +125,7 @@ export class Liveness {
   }
 
   private async beat(): Promise<void> {
+    if (this.left) return;
     try {
       await beat(this.db, this.owner, Date.now() + this.settings.lockDuration);
     } catch (err) {

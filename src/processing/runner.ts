@@ -12,9 +12,11 @@ import { finishJobs, type Finish, type Finished } from '../store/finish-jobs.js'
 import type { QueueDB } from '../store/open-db.js';
 import { announceOwner, forgetOwner, pruneOwners } from '../store/owners.js';
 import type { JobRecord } from '../store/record.js';
+import { releaseJobs, type Claim } from '../store/release-jobs.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
 import { Liveness } from './liveness.js';
+import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
 import { contextKind, contextUrl } from './presence.js';
 import type { Processor, ProcessorSpec } from './processor.js';
 
@@ -30,6 +32,12 @@ export interface RunnerHost<J> {
   readonly limiter: Readonly<RateLimiter> | null;
   /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
   write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
+  /**
+   * The same, with the transaction created before this returns: it is then ordered before anything
+   * the page does later, and still commits if the connection closes right after (a transaction
+   * begun before `close()` finishes).
+   */
+  writeNow<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T>;
   /** The job object for a record this runner claimed under `token`. */
   makeJob(record: JobRecord, token: string): J;
   emitError(err: unknown): void;
@@ -48,6 +56,8 @@ interface Running {
   /** Settles once the attempt's outcome is committed (or abandoned by a forced close). */
   done: Promise<void>;
   token: string;
+  /** The seq of the claim: only a removal after it concerns this attempt (ids restart after obliterate). */
+  claimSeq: number;
   /** The job as last committed by this instance: `discard()` during the attempt shows here. */
   context: JobContext;
 }
@@ -57,6 +67,15 @@ interface PendingFinish {
   error: Error | undefined;
   settle: (finished: Finished) => void;
 }
+
+type TimerKind = 'due' | 'limit' | 'stall' | 'retry';
+
+/**
+ * How a runner stops. `wait`: claim nothing more, let active jobs finish and write their outcomes.
+ * `release`: abort active jobs and give them back (`released`). `abandon`: abort them and write
+ * nothing, as a crashed tab does (tests use it); whoever notices requeues them as stalled.
+ */
+export type CloseMode = 'wait' | 'release' | 'abandon';
 
 /** After a storage failure, wait this long before trying again. */
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -75,13 +94,19 @@ export class Runner<J, Result> {
   private mayHaveWork = true;
   /** A job became delayed, or one fell due: promote due jobs even when no slot is free to claim them. */
   private checkDue = false;
+  /** The log's seq as the last claim saw it: changes up to it need no wake-up (that claim saw them). */
+  private seenThrough = 0;
   private drained = false;
   private closing = false;
+  private closed: Promise<void> | null = null;
+  /** Set once active jobs are given back or abandoned: a claim that lands later is not run. */
+  private departure: { mode: 'release' | 'abandon'; reason: string; writes: Promise<void>[] } | null = null;
+  private readonly departed = settled();
   /** Bull's local pause (`queue.pause(true)`): claim nothing until resumed. Stored nowhere. */
   private pausedHere = false;
   private readonly liveness: Liveness;
   private started: Promise<void> | null = null;
-  private readonly timers = new Map<'due' | 'limit' | 'stall' | 'retry', { at: number; id: ReturnType<typeof setTimeout> }>();
+  private readonly timers = new Map<TimerKind, { at: number; timer: Timer | Deadline }>();
 
   /** When this instance began processing (its Web Lock or heartbeat in place), Unix ms. */
   private startedAt = 0;
@@ -90,7 +115,10 @@ export class Runner<J, Result> {
     private readonly db: QueueDB,
     private readonly host: RunnerHost<J>,
   ) {
-    this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, () => void this.sweep(), (err) => host.emitError(err));
+    // An owner died: requeue its jobs, then look for work (it may have given them back itself, on
+    // its way out, without a notice reaching us).
+    const ownerGone = () => void this.sweep().then(() => this.wake());
+    this.liveness = new Liveness(db, host.dbName, host.instanceId, host.settings, ownerGone, (err) => host.emitError(err));
   }
 
   async register(spec: ProcessorSpec<J, Result>): Promise<void> {
@@ -104,17 +132,30 @@ export class Runner<J, Result> {
     this.wake();
   }
 
-  /** A change was committed, here or in another tab. */
+  /** A change was committed here, or read in the log after another instance committed it. */
   notice(change: QueueChange): void {
     if (this.closing) return;
     const running = change.jobId === undefined ? undefined : this.running.get(change.jobId);
     if (running && change.job?.claim?.token === running.token) running.context = change.job;
-    if (change.state === 'delayed') this.checkDue = true;
-    if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
-    if (change.type === 'active' && change.owner && change.owner !== this.host.instanceId) this.liveness.watch(change.owner);
-    if (change.type === 'removed' && change.jobId) {
-      this.running.get(change.jobId)?.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
+    if (change.seq > this.seenThrough) {
+      if (change.state === 'delayed') this.checkDue = true;
+      if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
     }
+    if (change.type === 'active' && change.owner && change.owner !== this.host.instanceId) this.liveness.watch(change.owner);
+    if (change.type === 'removed' && running && change.seq > running.claimSeq) {
+      running.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
+    }
+  }
+
+  /**
+   * Another tab says a job may have become waiting or delayed: look now, before reading the log
+   * (which `notice` then brings; the claim will have seen it). A false hint costs one claim that
+   * finds nothing.
+   */
+  hint(): void {
+    if (this.closing) return;
+    this.checkDue = true;
+    this.wake();
   }
 
   /** Stop (or start again) claiming jobs in this instance only; running jobs go on. */
@@ -124,38 +165,73 @@ export class Runner<J, Result> {
     if (!paused) this.wake();
   }
 
-  /** Settles once every attempt running now has its outcome committed (or was abandoned by a forced close). */
+  /** Settles once every attempt running now has its outcome committed (or was given back or abandoned). */
   async whenCurrentJobsFinished(): Promise<void> {
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
-  async close(force: boolean): Promise<void> {
-    if (this.closing) return;
+  /**
+   * Stop (see CloseMode); `reason` says why, in `released` events and in the handlers' abort
+   * signals. Everything `release` writes is begun before the first await, so a `pagehide` or
+   * `versionchange` handler can call it. Asked to release while a graceful close waits, it gives
+   * back the jobs still running.
+   */
+  close(mode: CloseMode, reason: Error = new JobtrailError('ERR_QUEUE_CLOSED', 'The queue was closed')): Promise<void> {
+    if (this.closed) {
+      if (mode !== 'wait' && !this.departure) this.depart(mode, reason);
+      return this.closed;
+    }
     this.closing = true;
     globalThis.removeEventListener?.('online', this.onOnline);
-    for (const timer of this.timers.values()) clearTimeout(timer.id);
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibilityChange);
+    for (const { timer } of this.timers.values()) timer.cancel();
     this.timers.clear();
-    // A claim may be in flight: let it land first, so the jobs it took are waited for (or aborted) too.
+    if (mode !== 'wait') this.depart(mode, reason);
+    this.closed = this.finishClosing();
+    return this.closed;
+  }
+
+  private async finishClosing(): Promise<void> {
+    // A claim may be in flight: let it land first, so the jobs it took are waited for (or given back) too.
     if (this.pumping) await this.pumping;
-    if (force) {
-      // Abandon active jobs: nothing is written for them; releasing our liveness below lets
-      // whichever instance notices requeue them as stalled.
-      for (const running of this.running.values()) running.controller.abort(new JobtrailError('ERR_QUEUE_CLOSED', 'The queue was closed'));
-    } else {
-      await Promise.all([...this.running.values()].map((r) => r.done));
-    }
+    // Wait for the active jobs — unless they are given back or abandoned (now, or while waiting).
+    await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), this.departed.promise]);
     // Write the outcomes still waiting, once more. If storage keeps failing, give up on them: once
     // our liveness is released below, whoever notices requeues those jobs as stalled.
     if (this.pumping) await this.pumping;
     if (this.pending.length > 0) await this.pump();
+    if (this.departure) await Promise.all(this.departure.writes);
     await this.started?.catch(() => {});
     await this.liveness.stop();
-    await forgetOwner(this.db, this.host.instanceId).catch(() => {}); // or the next sweep prunes it
+    // Its record goes (or the next sweep prunes it) — unless it holds the note of jobs given back,
+    // which whoever requeues them reads (a release that committed deleted it already).
+    if (this.departure?.mode !== 'release') await forgetOwner(this.db, this.host.instanceId).catch(() => {});
     await Promise.all([...this.handlers.values()].map((h) => h.processor.close()));
+  }
+
+  /** Abort the active jobs and, to release them, give them back; claims that land later too. */
+  private depart(mode: 'release' | 'abandon', reason: Error): void {
+    this.departure = { mode, reason: reason.message, writes: [] };
+    this.departed.resolve();
+    const claims = [...this.running].map(([jobId, running]) => ({ jobId, token: running.token }));
+    if (mode === 'release') this.giveBack(claims);
+    for (const running of this.running.values()) running.controller.abort(reason);
+  }
+
+  /** Leave a note (it needs no read, so it commits even as the page goes), then write `released`. */
+  private giveBack(claims: Claim[]): void {
+    if (!this.departure || claims.length === 0) return;
+    const { reason, writes } = this.departure;
+    const now = Date.now();
+    const owner = this.host.instanceId;
+    const note = this.liveness.leave(claims.map((c) => c.token), reason, now);
+    const release = this.host.writeNow('giving jobs back', (batch) => releaseJobs(batch, owner, claims, reason, now));
+    writes.push(Promise.all([note, release]).then(() => {}, (err) => this.host.emitError(err)));
   }
 
   private async start(): Promise<void> {
     globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibilityChange);
     await this.liveness.start();
     this.startedAt = Date.now();
     const interval = this.host.settings.stalledInterval;
@@ -177,7 +253,18 @@ export class Runner<J, Result> {
     return this.host.settings.holdWhileOffline && typeof navigator !== 'undefined' && navigator.onLine === false;
   }
 
-  private readonly onOnline = (): void => this.wake();
+  private readonly onOnline = (): void => {
+    this.recheckClock();
+    this.wake();
+  };
+
+  /** A tab shown again may have slept: its clock may have jumped meanwhile. */
+  private readonly onVisibilityChange = (): void => this.recheckClock();
+
+  /** Compare the wall-clock deadlines (due jobs, the limiter window) with the clock now. */
+  private recheckClock(): void {
+    for (const { timer } of [...this.timers.values()]) if ('recheck' in timer) timer.recheck();
+  }
 
   private freeSlots(): number {
     let free = 0;
@@ -223,13 +310,19 @@ export class Runner<J, Result> {
       // a held runner also looks again on its own.
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming && !promoting) break;
-      const now = Date.now();
-      let out: { finished: Finished[]; claim: ClaimResult | null };
+      let out: { finished: Finished[]; claim: ClaimResult | null; seen: number };
       try {
-        out = await this.host.write('processing jobs', async (batch) => ({
-          finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
-          claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
-        }), finishing.map((p) => p.finish.jobId));
+        out = await this.host.write('processing jobs', async (batch) => {
+          // Read once the transaction runs: transactions run one at a time across tabs, so their
+          // times follow their order (a limiter window that starts later than now was opened
+          // before the clock was set back, not by a tab that got in first).
+          const now = Date.now();
+          return {
+            finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
+            claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
+            seen: batch.meta.seq,
+          };
+        }, finishing.map((p) => p.finish.jobId));
       } catch (err) {
         // Nothing was written. Keep the outcomes and try again shortly.
         this.pending.unshift(...finishing);
@@ -239,8 +332,10 @@ export class Runner<J, Result> {
       }
       finishing.forEach((p, i) => p.settle(out.finished[i]!));
       if (out.claim) {
-        // That claim saw every delayed job, including those this very transaction delayed.
+        // That claim saw every delayed job, including those this very transaction delayed, and
+        // every job made waiting up to its seq.
         this.checkDue = false;
+        this.seenThrough = Math.max(this.seenThrough, out.seen);
         this.afterClaim(out.claim, claiming ? free : 0);
       }
     }
@@ -290,15 +385,21 @@ export class Runner<J, Result> {
   private execute(record: JobRecord): void {
     const token = record.job.claim!.token;
     const jobId = record.id;
+    // Claimed while this instance was already on its way out: given back (or, crashing, dropped).
+    if (this.departure) {
+      if (this.departure.mode === 'release') this.giveBack([{ jobId, token }]);
+      return;
+    }
     const job = this.host.makeJob(record, token);
     const handler = this.handlerFor(record.job.name);
     const controller = new AbortController();
     if (handler) handler.active++;
     let abandoned = false;
     controller.signal.addEventListener('abort', () => {
-      abandoned = this.closing;
+      // Aborted because this instance gave the job back (or dropped it): nothing more to write.
+      abandoned = this.departure !== null;
     });
-    const running: Running = { controller, done: Promise.resolve(), token, context: record.job };
+    const running: Running = { controller, done: Promise.resolve(), token, claimSeq: record.seq, context: record.job };
     running.done = (async () => {
       let outcome: AttemptOutcome;
       let error: Error | undefined;
@@ -365,18 +466,34 @@ export class Runner<J, Result> {
     }
   }
 
-  /** One timer per purpose; an earlier deadline replaces a later one. */
-  private setTimer(kind: 'due' | 'limit' | 'stall' | 'retry', at: number, fire: () => void): void {
+  /**
+   * One timer per purpose; an earlier deadline replaces a later one. `due` and `limit` are instants
+   * on the wall clock (stored due times, the stored limiter window), compared with the clock again
+   * every second, on `online`, on `visibilitychange` and whenever another timer fires; `stall` and
+   * `retry` are durations from now.
+   */
+  private setTimer(kind: TimerKind, at: number, fire: () => void): void {
     if (this.closing) return;
     const existing = this.timers.get(kind);
     if (existing && existing.at <= at && kind !== 'stall') return;
-    if (existing) clearTimeout(existing.id);
-    const id = setTimeout(() => {
+    existing?.timer.cancel();
+    const done = () => {
       this.timers.delete(kind);
+      this.recheckClock();
       fire();
-    }, Math.max(0, at - Date.now()));
-    this.timers.set(kind, { at, id });
+    };
+    // A due time is an instant: a job never starts before it by the wall clock. The limiter's
+    // window also ends after its length in real time, so a clock set back cannot stretch it.
+    const timer = kind === 'due' ? waitUntil(at, done) : kind === 'limit' ? waitUntil(at, done, at - Date.now()) : waitFor(at - Date.now(), done);
+    this.timers.set(kind, { at, timer });
   }
+}
+
+/** A promise and the function that resolves it. */
+function settled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function withError(p: PendingFinish): Finish {
@@ -386,18 +503,18 @@ function withError(p: PendingFinish): Finish {
 function withTimeout<T>(work: Promise<T>, ms: number | undefined, controller: AbortController, jobId: string): Promise<T> {
   if (!ms) return work;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = waitFor(ms, () => {
       const err = new JobtrailError('ERR_TIMEOUT', `Job ${jobId} timed out after ${ms} ms`);
       controller.abort(err);
       reject(err);
-    }, ms);
+    });
     work.then(
       (value) => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve(value);
       },
       (err) => {
-        clearTimeout(timer);
+        timer.cancel();
         reject(err);
       },
     );

@@ -4,7 +4,7 @@
 // inspector) that list jobs by creation, state or name.
 import { JobtrailError, storageError } from '../core/errors.js';
 import type { JobState } from '../core/types.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 import type { JobRecord } from './record.js';
 
 /** Which jobs to list. Without a state or a name: every job. */
@@ -59,7 +59,7 @@ export async function readJobPage(db: QueueDB, query: JobQuery, start: PageStart
     // A cursor still open has a job after `last` (maybe not a matching one).
     return { records, next: cursor ? last : null };
   } catch (err) {
-    throw err instanceof JobtrailError ? err : storageError(err, 'listing jobs for the inspector');
+    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, 'listing jobs for the inspector'));
   }
 }
 

@@ -1,13 +1,37 @@
-// Opening (and creating or upgrading) a queue's database.
+// Opening (and creating or upgrading) a queue's database, and losing it: another tab deletes it or
+// upgrades it (a newer version of the app), or the browser closes the connection (site data
+// cleared). From then on every error of this connection is the one that says what happened.
 import { openDB, type IDBPDatabase } from 'idb';
-import { storageError } from '../core/errors.js';
+import { JobtrailError, storageError } from '../core/errors.js';
 import { DB_VERSION, type QueueSchema } from './schema.js';
 
 export type QueueDB = IDBPDatabase<QueueSchema>;
 
+/** How a connection was lost: the database deleted, upgraded by a newer version, or closed under us. */
+export type Loss = 'deleted' | 'upgraded' | 'closed';
+
 export interface OpenHooks {
-  /** Another context wants to upgrade the database, or deleted it: the connection was closed. */
-  onLost(reason: string): void;
+  /**
+   * The connection is being lost. For `deleted` and `upgraded`, this runs before it closes: a
+   * transaction begun here still commits. For `closed`, it is gone already.
+   */
+  onLost(loss: Loss, error: JobtrailError): void;
+}
+
+const lost = new WeakMap<QueueDB, JobtrailError>();
+
+/** Why `db` can no longer be used, or undefined while it can. */
+export function lostError(db: QueueDB): JobtrailError | undefined {
+  return lost.get(db);
+}
+
+function lossError(name: string, loss: Loss, newVersion: number | null): JobtrailError {
+  const what = {
+    deleted: `the database ${name} was deleted (by another tab, or with the site's data)`,
+    upgraded: `a newer version of the app upgraded the database ${name} (to version ${newVersion})`,
+    closed: `the browser closed the connection to the database ${name} (the site's data may have been cleared)`,
+  }[loss];
+  return new JobtrailError('ERR_DATABASE_LOST', `${what}; reload the page`);
 }
 
 export async function openQueueDb(name: string, hooks: OpenHooks): Promise<QueueDB> {
@@ -28,14 +52,26 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           // Deduplication (BullMQ's `deduplication: { id }`): the newest job holding an id, found in the add.
           tx.objectStore('jobs').createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
         }
+        if (oldVersion < 3) {
+          db.createObjectStore('removals', { keyPath: 'seq' });
+        }
       },
-      blocking() {
-        // A newer version (another tab after an update) waits for us: step aside.
-        db.close();
-        hooks.onLost('the database is being upgraded by a newer version of the page');
+      blocking(_currentVersion, newVersion) {
+        // Another tab deletes the database (no new version) or upgrades it: step aside, after
+        // the queue has begun what it still can (giving its jobs back).
+        const loss = newVersion === null ? 'deleted' : 'upgraded';
+        const error = lossError(name, loss, newVersion);
+        lost.set(db, error);
+        try {
+          hooks.onLost(loss, error);
+        } finally {
+          db.close();
+        }
       },
       terminated() {
-        hooks.onLost('the browser closed the database connection');
+        const error = lossError(name, 'closed', null);
+        lost.set(db, error);
+        hooks.onLost('closed', error);
       },
     });
     return db;

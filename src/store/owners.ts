@@ -1,8 +1,8 @@
 // The records of processing instances: heartbeats, for runtimes without Web Locks (Node tests, old
-// browsers), and what `getWorkers()` shows of each instance. No event: liveness is not part of any
-// job's history.
+// browsers), what `getWorkers()` shows of each instance, and the note one leaves on its way out. No
+// event: liveness is not part of any job's history.
 import { storageError } from '../core/errors.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 import type { OwnerRecord } from './schema.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -11,7 +11,7 @@ export async function beat(db: QueueDB, owner: string, expiresAt: number): Promi
   try {
     await merge(db, owner, { expiresAt });
   } catch (err) {
-    throw storageError(err, 'renewing the heartbeat');
+    throw lostError(db) ?? storageError(err, 'renewing the heartbeat');
   }
 }
 
@@ -55,4 +55,23 @@ async function merge(db: QueueDB, owner: string, fields: Partial<OwnerRecord>): 
 /** forgetOwner — deletes: `owner`'s heartbeat record, when the instance closes cleanly. */
 export async function forgetOwner(db: QueueDB, owner: string): Promise<void> {
   await db.delete('owners', owner);
+}
+
+/**
+ * leaveNote — writes: `owner`'s record, saying it left and gives back the claims `tokens`. Reads
+ * nothing, so it can commit in the last moments of a page (a transaction that must wait for a read
+ * is cut off when the page goes): the request is issued before this returns. Whoever requeues the
+ * owner's jobs (see stallJobs) then writes `released` instead of `stalled` for them.
+ */
+export function leaveNote(db: QueueDB, owner: string, tokens: string[], reason: string, now: number): Promise<void> {
+  try {
+    const tx = db.transaction('owners', 'readwrite');
+    void tx.store.put({ owner, expiresAt: 0, left: { at: now, reason, tokens } }).catch(() => {});
+    tx.commit?.();
+    return tx.done.catch((err: unknown) => {
+      throw lostError(db) ?? storageError(err, 'leaving a note for the jobs given back');
+    });
+  } catch (err) {
+    return Promise.reject(lostError(db) ?? storageError(err, 'leaving a note for the jobs given back'));
+  }
 }

@@ -3,15 +3,15 @@ import { JobtrailError, storageError } from '../core/errors.js';
 import type { StoredEvent, StoredJobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
-import type { QueueDB } from './open-db.js';
+import { lostError, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
 
 export async function readMeta(db: QueueDB): Promise<MetaRecord> {
-  return guard('reading the queue', async () => (await db.get('meta', META_KEY)) ?? emptyMeta());
+  return guard(db, 'reading the queue', async () => (await db.get('meta', META_KEY)) ?? emptyMeta());
 }
 
 export async function readJob(db: QueueDB, jobId: string): Promise<JobRecord | undefined> {
-  return guard(`reading job ${jobId}`, () => db.get('jobs', jobId));
+  return guard(db, `reading job ${jobId}`, () => db.get('jobs', jobId));
 }
 
 export async function readCounts(db: QueueDB): Promise<JobCounts> {
@@ -24,7 +24,7 @@ export async function readCounts(db: QueueDB): Promise<JobCounts> {
  * Bull applies the range to each type.
  */
 export async function readJobs(db: QueueDB, states: readonly JobState[], start: number, end: number, asc: boolean): Promise<JobRecord[]> {
-  return guard('listing jobs', async () => {
+  return guard(db, 'listing jobs', async () => {
     const tx = db.transaction(['meta', 'jobs'], 'readonly');
     const meta = (await tx.objectStore('meta').get(META_KEY)) ?? emptyMeta();
     const index = tx.objectStore('jobs').index('byState');
@@ -47,7 +47,7 @@ export async function readJobs(db: QueueDB, states: readonly JobState[], start: 
 
 /** One job's events, in order. */
 export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJobEvent[]> {
-  return guard(`reading job ${jobId}'s history`, async () => {
+  return guard(db, `reading job ${jobId}'s history`, async () => {
     const events = await db.getAllFromIndex('events', 'byJob', jobEventsRange(jobId));
     return events as StoredJobEvent[];
   });
@@ -55,13 +55,17 @@ export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJob
 
 /** Events after `afterSeq`, in order, at most `count` (the whole log, page by page). */
 export async function readLog(db: QueueDB, afterSeq: number, count: number): Promise<StoredEvent[]> {
-  return guard('reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
+  return guard(db, 'reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
 }
 
-async function guard<T>(doing: string, body: () => Promise<T>): Promise<T> {
+/**
+ * Run a read; whatever IndexedDB throws becomes an error that says what was being done — or, once
+ * the connection is lost, what happened to it.
+ */
+export async function guard<T>(db: QueueDB, doing: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
-    throw err instanceof JobtrailError ? err : storageError(err, doing);
+    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }

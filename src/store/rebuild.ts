@@ -1,6 +1,7 @@
 // rebuildProjections — reads: the whole log, page by page. Writes: every job's projection folded
 // afresh from its events, and meta's counts, floors and paused flag. Deletes projections of jobs
-// that have no events. One transaction: readers see the old projections or the new ones.
+// that have no events. Refuses a log the machine refuses, or whose events say a state the fold does
+// not give. One transaction: readers see the old projections or the new ones.
 import { JobtrailError } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
 import { project, type JobRecord } from './record.js';
@@ -23,11 +24,16 @@ export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; e
       for (const event of page) {
         if (event.jobId === undefined) paused = event.type === 'paused';
         else {
+          let next: JobRecord;
           try {
-            jobs.set(event.jobId, project(jobs.get(event.jobId), event.jobId, event, event.seq));
+            next = project(jobs.get(event.jobId), event.jobId, event, event.seq);
           } catch (err) {
             throw new JobtrailError('ERR_REFUSED', `The log is inconsistent at event ${event.seq}: ${(err as Error).message}`);
           }
+          if (event.state !== undefined && event.state !== next.state) {
+            throw new JobtrailError('ERR_REFUSED', `The log is inconsistent at event ${event.seq}: it says job ${event.jobId} became ${event.state}, its history folds to ${next.state}`);
+          }
+          jobs.set(event.jobId, next);
         }
       }
       total += page.length;

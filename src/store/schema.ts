@@ -8,7 +8,8 @@ import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-export const DB_VERSION = 2;
+/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. */
+export const DB_VERSION = 3;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -29,16 +30,38 @@ export interface MetaRecord {
   limiter: LimiterState | null;
   /** Jobs completed / finally failed per minute over the last hour (absent in records written before it existed). */
   metrics?: Partial<Record<MetricType, MinuteCounts>>;
+  /** Removal records up to this seq are pruned (see pruneRemovals). Absent before any pruning. */
+  removalsPrunedTo?: number;
+}
+
+/**
+ * What became of a job that was deleted, or of every job (obliterate, without `jobId`). A removal
+ * deletes the job's events, so this record, with a seq of its own, is how an instance that catches
+ * up with the log later learns of it — and, for a job deleted as it finished (removeOnComplete), of
+ * its outcome. Kept for the last REMOVALS_KEPT seqs only.
+ */
+export interface RemovalRecord {
+  seq: number;
+  jobId?: string;
+  /** The job's state when it was deleted. */
+  state?: JobState;
+  /** The seq of the job's last event: a reader that had not seen it learns the outcome here. */
+  lastSeq?: number;
+  /** A completed job's result. */
+  returnvalue?: unknown;
+  /** A failed job's reason. */
+  failedReason?: string;
 }
 
 /**
  * A processing queue instance: its heartbeat, used to spot dead processors where Web Locks are
- * missing, and what `getWorkers()` shows of it (written when it starts processing, removed when it
- * closes; a dead one's record is pruned by the next stall sweep).
+ * missing, what `getWorkers()` shows of it (written when it starts processing, removed when it
+ * closes; a dead one's record is pruned by the next stall sweep), and the note it leaves on its way
+ * out, when it may not live to give its jobs back itself.
  */
 export interface OwnerRecord {
   owner: string;
-  /** Unix ms after which the owner counts as dead (heartbeats only, where Web Locks are missing). */
+  /** Unix ms after which the owner counts as dead (heartbeats only, where Web Locks are missing; 0 once it left). */
   expiresAt?: number;
   /** What runs it. */
   kind?: OwnerKind;
@@ -50,6 +73,8 @@ export interface OwnerRecord {
   url?: string | null;
   /** Paused locally (`pause(true)`): it claims nothing. */
   paused?: boolean;
+  /** The owner went away in an orderly way: whoever requeues these claims writes `released`, not `stalled`. */
+  left?: { at: number; reason: string; tokens: string[] };
 }
 
 /** The kind of context a processing instance lives in. */
@@ -67,9 +92,10 @@ export interface QueueSchema extends DBSchema {
   /** The log. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
   owners: { key: string; value: OwnerRecord };
+  removals: { key: number; value: RemovalRecord };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals';
 
 export function emptyMeta(): MetaRecord {
   return {

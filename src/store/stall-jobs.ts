@@ -1,7 +1,9 @@
-// stallJobs — reads: the active jobs, and the owners' heartbeats. Appends: `stalled` for each active
-// job whose owner is gone and that was claimed before `claimedBefore` (a claim made after the
-// liveness check began may belong to an owner the check did not see yet). Deletes: a job that
-// thereby failed for good, as its `removeOnFail` says.
+// stallJobs — reads: the active jobs, and the owners' records (heartbeats, notes). Appends:
+// `stalled` for each active job whose owner is gone and that was claimed before `claimedBefore` (a
+// claim made after the liveness check began may belong to an owner the check did not see yet) —
+// or `released`, when the owner left a note giving that claim back. Deletes: a job that thereby
+// failed for good, as its `removeOnFail` says; the notes of owners whose jobs it requeued.
+import type { OwnerRecord } from './schema.js';
 import type { JobRecord } from './record.js';
 import { applyKeep } from './remove-jobs.js';
 import type { WriteBatch } from './write-batch.js';
@@ -15,6 +17,7 @@ export interface StallCheck {
 }
 
 export interface StallResult {
+  /** The jobs requeued (or failed): stalled, or released by their owner's note. */
   stalled: JobRecord[];
   /** Owners found alive holding active jobs: worth watching. */
   liveOwners: Set<string>;
@@ -28,22 +31,29 @@ export async function stallJobs(batch: WriteBatch, check: StallCheck): Promise<S
     active.push(record);
     return true;
   });
-  const heartbeats = new Map<string, number | undefined>();
+  const owners = new Map<string, OwnerRecord | undefined>();
   const stalled: JobRecord[] = [];
   for (const record of active) {
     const claim = record.job.claim;
     if (!claim || (record.job.processedOn ?? 0) >= check.claimedBefore) continue;
-    if (!heartbeats.has(claim.owner)) {
-      heartbeats.set(claim.owner, (await batch.tx.objectStore('owners').get(claim.owner))?.expiresAt);
-    }
-    if (check.isAlive(claim.owner, heartbeats.get(claim.owner))) {
+    if (!owners.has(claim.owner)) owners.set(claim.owner, await batch.tx.objectStore('owners').get(claim.owner));
+    const owner = owners.get(claim.owner);
+    if (check.isAlive(claim.owner, owner?.expiresAt)) {
       liveOwners.add(claim.owner);
       continue;
     }
-    const payload = { token: claim.token, maxStalledCount: check.maxStalledCount };
-    const next = batch.append(record, record.id, { type: 'stalled', time: check.now, payload });
+    let next: JobRecord;
+    if (owner?.left?.tokens.includes(claim.token)) {
+      next = batch.append(record, record.id, { type: 'released', time: check.now, payload: { token: claim.token, reason: owner.left.reason } });
+    } else {
+      const payload = { token: claim.token, maxStalledCount: check.maxStalledCount };
+      next = batch.append(record, record.id, { type: 'stalled', time: check.now, payload });
+      if (next.state === 'failed') await applyKeep(batch, next, next.job.opts.removeOnFail, check.now);
+    }
     stalled.push(next);
-    if (next.state === 'failed') await applyKeep(batch, next, next.job.opts.removeOnFail, check.now);
+  }
+  for (const [id, owner] of owners) {
+    if (owner?.left && !liveOwners.has(id)) void batch.tx.objectStore('owners').delete(id).catch(() => {});
   }
   return { stalled, liveOwners };
 }

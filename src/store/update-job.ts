@@ -7,7 +7,7 @@ import type { JobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';
 import type { WriteBatch } from './write-batch.js';
 
-export type JobUpdate = Exclude<JobEvent, { type: 'added' | 'active' | 'completed' | 'failed' | 'postponed' | 'stalled' }>;
+export type JobUpdate = Exclude<JobEvent, { type: 'added' | 'active' | 'completed' | 'failed' | 'postponed' | 'stalled' | 'released' }>;
 
 export async function updateJob(batch: WriteBatch, jobId: string, event: JobUpdate): Promise<JobRecord> {
   const prev = await batch.read(jobId);

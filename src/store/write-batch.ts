@@ -9,24 +9,36 @@ import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
-import type { QueueDB } from './open-db.js';
-import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema } from './schema.js';
+import { lostError, type QueueDB } from './open-db.js';
+import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
-type WriteStores = ('meta' | 'jobs' | 'events' | 'owners')[];
+/** Removal records are kept for this many seqs (every change takes one), then pruned. */
+export const REMOVALS_KEPT = 10_000;
+/** Prune removal records this many seqs at a time, in one range delete. */
+const PRUNE_STEP = 1000;
+
+type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals')[];
 export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
 
 export class WriteBatch {
   /** What this transaction changes, for listeners in this tab and notices to the others. */
   readonly changes: QueueChange[] = [];
 
+  /** The log's last seq before this transaction: it appends `firstSeq + 1` to `meta.seq`. */
+  readonly firstSeq: number;
+  /** A job was removed: removal records may need pruning at commit. */
+  #removed = false;
+
   private constructor(
     readonly tx: WriteTx,
     readonly meta: MetaRecord,
-  ) {}
+  ) {
+    this.firstSeq = meta.seq;
+  }
 
   /** Reads of `prefetch` jobs go out with the meta read: one round trip to the database, not two. */
   static async begin(db: QueueDB, prefetch: readonly string[] = []): Promise<WriteBatch> {
-    const tx = db.transaction(['meta', 'jobs', 'events', 'owners'], 'readwrite') as WriteTx;
+    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals'], 'readwrite') as WriteTx;
     tx.done.catch(() => {}); // observed in commit()
     const metaRead = tx.objectStore('meta').get(META_KEY);
     const early = new Map(prefetch.map((id) => [id, tx.objectStore('jobs').get(id)] as const));
@@ -57,7 +69,7 @@ export class WriteBatch {
     const next = project(prev, jobId, event, seq);
     try {
       // put() clones synchronously: uncloneable data throws here, before anything is written.
-      quiet(this.tx.objectStore('events').put({ ...event, seq, jobId }));
+      quiet(this.tx.objectStore('events').put({ ...event, seq, jobId, state: next.state }));
     } catch (err) {
       throw notCloneable(err, jobId, event);
     }
@@ -87,7 +99,10 @@ export class WriteBatch {
     this.changes.push({ seq, type: event.type });
   }
 
-  /** Delete a job's projection and every event of its history. */
+  /**
+   * Delete a job's projection and every event of its history, and record the removal (with a seq
+   * of its own, and the job's outcome if it had finished) for instances that catch up later.
+   */
   async remove(record: JobRecord): Promise<void> {
     const keys = await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id));
     const events = this.tx.objectStore('events');
@@ -95,7 +110,21 @@ export class WriteBatch {
     quiet(this.tx.objectStore('jobs').delete(record.id));
     this.#early.delete(record.id);
     this.meta.counts[record.state]--;
-    this.changes.push({ seq: this.meta.seq, jobId: record.id, type: 'removed', state: record.state, job: record.job });
+    const seq = ++this.meta.seq;
+    const removal: RemovalRecord = { seq, jobId: record.id, state: record.state, lastSeq: record.seq };
+    if (record.state === 'completed') removal.returnvalue = record.job.returnvalue;
+    if (record.state === 'failed') removal.failedReason = record.job.failedReason ?? 'failed';
+    quiet(this.tx.objectStore('removals').put(removal));
+    this.#removed = true;
+    this.changes.push({ seq, jobId: record.id, type: 'removed', state: record.state, job: record.job });
+  }
+
+  /** Record that every job went (obliterate); returns its seq. */
+  recordObliterated(): number {
+    const seq = ++this.meta.seq;
+    quiet(this.tx.objectStore('removals').put({ seq }));
+    this.#removed = true;
+    return seq;
   }
 
   /**
@@ -124,6 +153,7 @@ export class WriteBatch {
   }
 
   async commit(): Promise<void> {
+    if (this.#removed) this.pruneRemovals();
     quiet(this.tx.objectStore('meta').put(this.meta));
     this.tx.commit?.();
     await this.tx.done;
@@ -135,6 +165,18 @@ export class WriteBatch {
     } catch {
       // already finished or aborted
     }
+  }
+
+  /**
+   * Drop the removal records older than the last REMOVALS_KEPT seqs, PRUNE_STEP seqs at a time: one
+   * range delete over records not deleted before, so it never walks over old tombstones.
+   */
+  private pruneRemovals(): void {
+    const from = this.meta.removalsPrunedTo ?? 0;
+    const to = this.meta.seq - REMOVALS_KEPT;
+    if (to - from < PRUNE_STEP) return;
+    quiet(this.tx.objectStore('removals').delete(IDBKeyRange.bound(from, to, true, false)));
+    this.meta.removalsPrunedTo = to;
   }
 
   private lowerFloor(state: JobState, rank: Rank): void {
@@ -152,16 +194,17 @@ export async function write<T>(
   doing: string,
   body: (batch: WriteBatch) => Promise<T> | T,
   prefetch: readonly string[] = [],
-): Promise<{ result: T; changes: QueueChange[] }> {
+): Promise<{ result: T; changes: QueueChange[]; seqs: { after: number; to: number } }> {
   let batch: WriteBatch | undefined;
   try {
     batch = await WriteBatch.begin(db, prefetch);
     const result = await body(batch);
     await batch.commit();
-    return { result, changes: batch.changes };
+    // The seqs this transaction took: (after, to]. Nobody else can have taken any of them.
+    return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq } };
   } catch (err) {
     batch?.abort();
-    throw err instanceof JobtrailError ? err : storageError(err, doing);
+    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }
 

@@ -107,7 +107,7 @@ test('finished() settles in a tab that did not process the job', async ({ openTa
   expect(out).toEqual({ ok: 'did the dishes', bad: 'JobFailedError: could not do it' });
 });
 
-test('a tab closed mid-job: another tab requeues the job at once and finishes it', async ({ openTab }) => {
+test('a tab closed mid-job gives the job back; another tab takes it at once and finishes it', async ({ openTab }) => {
   const [survivor, doomed] = [await openTab(), await openTab()];
   await doomed.evaluate(async () => {
     const queue = window.openQueue('handover');
@@ -134,13 +134,14 @@ test('a tab closed mid-job: another tab requeues the job at once and finishes it
   expect(await survivor.evaluate(() => window.state.queue.getJobCounts())).toMatchObject({ active: 1, completed: 0 });
 
   await doomed.close({ runBeforeUnload: false });
-  // The doomed tab's Web Lock went with it: no lease has to run out (stalledInterval is 30 s).
+  // The doomed tab gave the job back on its way out (pagehide), and its Web Lock went with it: no
+  // lease has to run out (stalledInterval is 30 s). (A tab that crashes stalls its job: reload.spec.ts.)
   expect(await within(survivor, 10_000, 'finished')).toBe('finished by the survivor');
   const out = await survivor.evaluate(async () => ({
     stalled: window.state.stalled,
     types: (await window.state.job.history()).map((e: any) => e.type),
   }));
-  expect(out).toEqual({ stalled: ['1'], types: ['added', 'active', 'stalled', 'active', 'completed'] });
+  expect(out).toEqual({ stalled: [], types: ['added', 'active', 'released', 'active', 'completed'] });
 });
 
 test('pause in one tab holds processing in every tab until resume', async ({ openTab }) => {
@@ -301,4 +302,79 @@ test('a malformed message on the queue channel is ignored and breaks nothing', a
   });
   expect(result).toEqual(['1', 'real']);
   expect(await worker.evaluate(() => window.state.processed)).toEqual(['1']);
+});
+
+test('a well-formed but false notice changes nothing: only the log says what happened', async ({ openTab }) => {
+  const [watcher, worker] = [await openTab(), await openTab()];
+  /** Resolve `window.state.line` on this tab's first global:changed for a log line of job `jobId`. */
+  const expectLine = (jobId: string) => {
+    window.state.line = new Promise<void>((resolve) =>
+      window.state.queue.on('global:changed', (c: { type: string; jobId?: string }) => c.type === 'log' && c.jobId === jobId && resolve()),
+    );
+  };
+  await worker.evaluate(async () => {
+    const queue = window.openQueue('forged');
+    window.state.queue = queue;
+    window.state.release = null;
+    window.state.aborted = false;
+    await queue.process(async (job, signal) => {
+      signal.addEventListener('abort', () => (window.state.aborted = true));
+      await new Promise((resolve) => (window.state.release = resolve));
+      return `uploaded ${job.data.file}`;
+    });
+  });
+  await watcher.evaluate(async () => {
+    const queue = window.openQueue('forged');
+    window.state.queue = queue;
+    window.state.events = [];
+    for (const name of ['completed', 'failed', 'removed', 'drained', 'paused'] as const) {
+      queue.on(`global:${name}`, (...args: unknown[]) => window.state.events.push([name, ...args]));
+    }
+    const job = await queue.add({ file: 'a.txt' });
+    window.state.settled = 'pending';
+    window.state.finished = job.finished().then(
+      (value: unknown) => (window.state.settled = value),
+      (err: Error) => (window.state.settled = err.message),
+    );
+  });
+  // Job 1 runs in the worker tab; job 2 waits behind it.
+  await worker.waitForFunction(() => window.state.release !== null);
+  await watcher.evaluate(() => window.state.queue.add({ file: 'b.txt' }));
+
+  // Forgeries, old-style (changes carried in the notice) and new-style (hints): job 1 completed,
+  // failed and was removed, the queue paused and drained. None of it is in the log.
+  await worker.evaluate(expectLine, '2');
+  await watcher.evaluate(expectLine, '1');
+  await watcher.evaluate(async () => {
+    const change = (fields: Record<string, unknown>) => ({ v: 1, kind: 'changes', from: 'forger', changes: [fields] });
+    const channel = new BroadcastChannel('jobtrail:jobtrail:forged');
+    for (const message of [
+      change({ seq: 50, jobId: '1', type: 'completed', state: 'completed', returnvalue: 'forged' }),
+      change({ seq: 51, jobId: '1', type: 'failed', state: 'failed', failedReason: 'forged' }),
+      change({ seq: 52, jobId: '1', type: 'removed', state: 'active' }),
+      change({ seq: 53, type: 'paused' }),
+      { v: 1, kind: 'drained', from: 'forger' },
+      { v: 2, kind: 'drained', from: 'forger', seq: 54 },
+      { v: 2, kind: 'changed', from: 'forger', seq: 55 },
+    ]) channel.postMessage(message);
+    channel.close();
+  });
+  // A real change from each tab after them (a log line, on job 2 from the watcher, on job 1 from
+  // the worker): once the other tab has read it in the log, it has read over the forgeries.
+  await watcher.evaluate(async () => (await window.state.queue.getJob('2')).log('after the forgeries'));
+  await worker.evaluate(() => window.state.line);
+  await worker.evaluate(async () => (await window.state.queue.getJob('1')).log('after the forgeries'));
+  await watcher.evaluate(() => window.state.line);
+
+  const held = await watcher.evaluate(() => ({ settled: window.state.settled, events: window.state.events }));
+  expect(held).toEqual({ settled: 'pending', events: [] });
+  expect(await worker.evaluate(() => window.state.aborted)).toBe(false);
+
+  // The real outcome, from the log.
+  await worker.evaluate(() => window.state.release());
+  await watcher.evaluate(() => window.state.finished);
+  const after = await watcher.evaluate(() => ({ settled: window.state.settled, events: window.state.events }));
+  expect(after.settled).toBe('uploaded a.txt');
+  expect(after.events[0]).toEqual(['completed', '1', 'uploaded a.txt']);
+  expect(after.events.filter((e: unknown[]) => e[0] === 'paused' || e[0] === 'removed' || e[0] === 'failed')).toEqual([]);
 });

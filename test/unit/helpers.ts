@@ -1,7 +1,8 @@
 // Test helpers: queues that are closed and checked after each test, and the consistency check.
 import { openDB } from 'idb';
 import { expect } from 'vitest';
-import { Queue, foldJob, type JobEvent, type QueueOptions, type StoredEvent } from '../../src/index.js';
+import { Queue, foldJob, foldSteps, type JobEvent, type QueueOptions, type StoredEvent, type StoredJobEvent } from '../../src/index.js';
+import { simulateCrash } from '../../src/api/queue.js';
 import { compareRank } from '../../src/core/rank.js';
 import type { JobRecord } from '../../src/store/record.js';
 import { JOB_STATES } from '../../src/core/types.js';
@@ -15,7 +16,19 @@ export function makeQueue<Data = any, Result = any>(name = 'test', options?: Que
   return queue;
 }
 
-/** projection == fold(events) for every job; counts and floors agree with the projection. */
+/**
+ * Stop `queue` as a crashed tab stops: its handlers are cut off, nothing is written, nothing given
+ * back, and its liveness goes (its heartbeat is dropped, as a dead tab's Web Lock is), so another
+ * instance requeues its jobs as stalled. (`close({ force: true })` would give them back instead.)
+ */
+export function crash(queue: Queue): Promise<void> {
+  return queue[simulateCrash]();
+}
+
+/**
+ * projection == fold(events) for every job, and each stored event's state is the fold's state after
+ * it; counts and floors agree with the projection.
+ */
 export async function assertConsistent(name: string, prefix = 'jobtrail'): Promise<void> {
   const db = await openDB(`${prefix}:${name}`);
   try {
@@ -37,6 +50,9 @@ export async function assertConsistent(name: string, prefix = 'jobtrail'): Promi
       expect(record.state, `state of job ${record.id}`).toBe(folded.state);
       expect(record.job, `context of job ${record.id}`).toEqual(folded.job);
       expect(record.seq).toBe((jobEvents.at(-1) as StoredEvent).seq);
+      // Events from before version 2 of the database carry no state.
+      const steps = foldSteps(record.id, jobEvents).map((step, k) => ((jobEvents[k] as StoredJobEvent).state === undefined ? undefined : step.state));
+      expect((jobEvents as StoredJobEvent[]).map((e) => e.state), `states in job ${record.id}'s events`).toEqual(steps);
     }
     if (meta) {
       for (const state of JOB_STATES) {

@@ -242,7 +242,7 @@ describe('job.finished', () => {
 });
 
 describe('job.history', () => {
-  it('lists the job events in order with seq, jobId, type, time and payload', async () => {
+  it('lists the job events in order with seq, jobId, type, time, payload and the state after each', async () => {
     const queue = makeQueue();
     const other = await queue.add({ other: true });
     const before = Date.now();
@@ -254,8 +254,9 @@ describe('job.history', () => {
     const history = await job.history();
     expect(history.map((e) => e.type)).toEqual(['added', 'progress', 'log', 'updated']);
     for (const event of history) {
-      expect(Object.keys(event).sort()).toEqual(['jobId', 'payload', 'seq', 'time', 'type']);
+      expect(Object.keys(event).sort()).toEqual(['jobId', 'payload', 'seq', 'state', 'time', 'type']);
       expect(event.jobId).toBe(job.id);
+      expect(event.state).toBe('waiting');
       expect(event.time).toBeGreaterThanOrEqual(before);
     }
     const seqs = history.map((e) => e.seq);

@@ -76,3 +76,19 @@ describe('sliding window (sliding: true)', () => {
     expect(limiterBudget(state, limiter, 4200)).toMatchObject({ at: 5000, budget: 0, until: 6000 });
   });
 });
+
+describe('a clock set back', () => {
+  it('ends a window whose stored times are more than a window ahead of the clock, fixed or sliding', () => {
+    const fixed = { max: 1, duration: 1000 };
+    const full = recordStarts(limiterBudget(null, fixed, 3_600_000).state, fixed, 1, 3_600_000).state;
+    // Within a window of the stored times: still the same window (another tab's claim, a small step back).
+    expect(limiterBudget(full, fixed, 3_599_500)).toMatchObject({ budget: 0 });
+    // An hour back: that window is over.
+    expect(limiterBudget(full, fixed, 0)).toMatchObject({ budget: 1, until: null });
+    const sliding = { max: 1, duration: 1000, sliding: true };
+    const slid = recordStarts(limiterBudget(null, sliding, 3_600_000).state, sliding, 1, 3_600_000).state;
+    expect(limiterBudget(slid, sliding, 3_599_500)).toMatchObject({ budget: 0 });
+    expect(limiterBudget(slid, sliding, 0)).toMatchObject({ at: 0, budget: 1 });
+  });
+});
+

@@ -39,6 +39,12 @@ const badJobOptions: [unknown, string, string][] = [
   [{ jobId: '' }, 'jobId', '""'],
   [{ jobId: 42 }, 'jobId', '42'],
   [{ jobId: '123' }, 'jobId', '"123"'],
+  // Waits longer than the span of JavaScript dates (8.64e15 ms) are refused as absurd.
+  [{ delay: 1e16 }, 'delay', '10000000000000000'],
+  [{ delay: Number.MAX_VALUE }, 'delay', 'at most 8640000000000000 ms'],
+  [{ timeout: 9e15 }, 'timeout', '9000000000000000'],
+  [{ backoff: 1e300 }, 'backoff', '1e+300'],
+  [{ backoff: { type: 'fixed', delay: 9e15 } }, 'backoff.delay', '9000000000000000'],
   [{ stackTraceLimit: -1 }, 'stackTraceLimit', '-1'],
   [{ stackTraceLimit: 0.5 }, 'stackTraceLimit', '0.5'],
   [{ retries: 3 }, 'retries', 'retries'],
@@ -88,6 +94,9 @@ describe('valid edge values pass', () => {
     ['stackTraceLimit 0', { stackTraceLimit: 0 }],
     ['lifo false', { lifo: false }],
     ['a fractional delay and timeout', { delay: 0.5, timeout: 1.5 }],
+    // Beyond setTimeout's 2^31-1 ms: the runner chains its timers.
+    ['a delay and a timeout of 30 days', { delay: 30 * 86_400_000, timeout: 30 * 86_400_000 }],
+    ['the longest wait, 8.64e15 ms', { delay: 8.64e15, backoff: 8.64e15 }],
   ])('%s', async (_label, opts) => {
     const queue = makeQueue();
     const job = await queue.add({}, opts);
@@ -101,10 +110,13 @@ describe('valid edge values pass', () => {
 const badQueueOptions: [unknown, string[]][] = [
   [{ prefix: '' }, ['prefix', '""']],
   [{ prefix: 7 }, ['prefix', '7']],
+  [{ prefix: 'jobtrail:a' }, ['prefix', '"jobtrail:a"', "contains ':'"]],
   [{ concurrency: 2 }, ['concurrency']],
   [{ settings: { lockDuration: 0 } }, ['settings.lockDuration', '0']],
   [{ settings: { lockRenewTime: -1 } }, ['settings.lockRenewTime', '-1']],
   [{ settings: { stalledInterval: 'often' } }, ['settings.stalledInterval', '"often"']],
+  [{ settings: { stalledInterval: 1e16 } }, ['settings.stalledInterval', 'at most 8640000000000000 ms', '10000000000000000']],
+  [{ settings: { lockDuration: Number.MAX_VALUE } }, ['settings.lockDuration', 'at most']],
   [{ settings: { maxStalledCount: -1 } }, ['settings.maxStalledCount', '-1']],
   [{ settings: { maxStalledCount: 1.5 } }, ['settings.maxStalledCount', '1.5']],
   [{ settings: { guardInterval: 5 } }, ['guardInterval']],
@@ -114,6 +126,7 @@ const badQueueOptions: [unknown, string[]][] = [
   [{ limiter: { max: 2.5, duration: 1000 } }, ['limiter.max', '2.5']],
   [{ limiter: { max: 10, duration: 0 } }, ['limiter.duration', '0']],
   [{ limiter: { max: 10 } }, ['limiter.duration', 'undefined']],
+  [{ limiter: { max: 10, duration: 1e16 } }, ['limiter.duration', '10000000000000000']],
   [{ limiter: { max: 10, duration: 1000, bounceBack: true } }, ['bounceBack']],
   [{ defaultJobOptions: { attempts: 0 } }, ['defaultJobOptions.attempts', '0']],
   [{ defaultJobOptions: { backoff: { type: 'linear' } } }, ['defaultJobOptions.backoff.type', '"linear"']],
@@ -149,6 +162,7 @@ describe('invalid queue options', () => {
     expect(queue.settings).toMatchObject({ lockDuration: 10_000, lockRenewTime: 5000, stalledInterval: 30_000, maxStalledCount: 0 });
     expect(queue.limiter).toEqual({ max: 5, duration: 1000 });
     expect(queue.defaultJobOptions).toEqual({ attempts: 2 });
-    expect(makeQueue('plain').settings).toMatchObject({ lockDuration: 30_000, lockRenewTime: 15_000, stalledInterval: 30_000, maxStalledCount: 1 });
+    // maxStalledCount is 10, not Bull's 1: reloads mid-job are routine in a browser.
+    expect(makeQueue('plain').settings).toMatchObject({ lockDuration: 30_000, lockRenewTime: 15_000, stalledInterval: 30_000, maxStalledCount: 10 });
   });
 });

@@ -121,6 +121,31 @@ describe('rebuild()', () => {
     await tamper(queue, (db) => db.delete('events', badSeq));
   });
 
+  it('refuses a log whose events say a state their history does not fold to', async () => {
+    const queue = makeQueue();
+    const job = await queue.add({});
+    const [added] = await job.history();
+    await tamper(queue, async (db) => void (await db.put('events', { ...added, state: 'completed' })));
+    await expect(queue.rebuild()).rejects.toMatchObject({
+      code: 'ERR_REFUSED',
+      message: `The log is inconsistent at event ${added!.seq}: it says job 1 became completed, its history folds to waiting`,
+    });
+    await tamper(queue, async (db) => void (await db.put('events', added)));
+  });
+
+  it('reads a log written before events carried their state (they fold as before)', async () => {
+    const queue = await busyQueue();
+    const before = await stored(queue);
+    await tamper(queue, async (db) => {
+      for (const { state: _state, ...event } of await db.getAll('events')) await db.put('events', event);
+    });
+    await queue.rebuild();
+    expect(byId((await stored(queue)).jobs)).toEqual(byId(before.jobs));
+    await tamper(queue, async (db) => {
+      for (const event of before.events) await db.put('events', event);
+    });
+  });
+
   it('works on an empty queue', async () => {
     const queue = makeQueue();
     expect(await queue.rebuild()).toEqual({ jobs: 0, events: 0 });

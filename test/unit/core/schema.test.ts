@@ -2,7 +2,10 @@
 // indexes the queue reads through.
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION } from '../../../src/store/schema.js';
+import { InvalidOptionError, listQueues } from '../../../src/index.js';
+import { project } from '../../../src/store/record.js';
+import { DB_VERSION, emptyMeta } from '../../../src/store/schema.js';
+import { REMOVALS_KEPT } from '../../../src/store/write-batch.js';
 import { makeQueue } from '../helpers.js';
 
 describe('schema', () => {
@@ -15,6 +18,20 @@ describe('schema', () => {
     await prefixed.add({});
     const names = (await indexedDB.databases()).map((d) => d.name).sort();
     expect(names).toEqual(['jobtrail:uploads', 'my-app:uploads']);
+  });
+
+  it('one database per queue: a prefix with a ":" is refused, so "a:b" and prefix "jobtrail:a" + "b" cannot share one', async () => {
+    const colon = makeQueue('a:b');
+    expect(colon.dbName).toBe('jobtrail:a:b');
+    expect(() => makeQueue('b', { prefix: 'jobtrail:a' })).toThrow(InvalidOptionError);
+    expect(() => makeQueue('b', { prefix: 'jobtrail:a' })).toThrow(/prefix: "jobtrail:a" contains ':'/);
+    // Names stay free: the database name is cut at its first ':'.
+    const deep = makeQueue('x:y:z', { prefix: 'app' });
+    await colon.add({});
+    await deep.add({});
+    expect(await listQueues()).toEqual(['a:b']);
+    expect(await listQueues('app')).toEqual(['x:y:z']);
+    await expect(listQueues('jobtrail:a')).rejects.toThrow(InvalidOptionError);
   });
 
   it('the prefix isolates queues of the same name', async () => {
@@ -31,18 +48,19 @@ describe('schema', () => {
     expect(await a.getJobCounts()).toMatchObject({ waiting: 1 });
   });
 
-  it('has the versioned layout: meta, jobs by state, events by job, owners', async () => {
+  it('has the versioned layout: meta, jobs by state, events by job, owners, removals', async () => {
     const queue = makeQueue();
     await queue.getJobCounts();
     const db = await openDB(queue.dbName);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners']);
-      const tx = db.transaction(['jobs', 'events']);
+      expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners', 'removals']);
+      const tx = db.transaction(['jobs', 'events', 'removals']);
       const jobs = tx.objectStore('jobs');
       const events = tx.objectStore('events');
       expect(jobs.keyPath).toBe('id');
       expect(events.keyPath).toBe('seq');
+      expect(tx.objectStore('removals').keyPath).toBe('seq');
       // The indexes the core reads through (the inspector adds its own).
       expect(jobs.index('byState').keyPath).toEqual(['state', 'rank']);
       expect(events.index('byJob').keyPath).toEqual(['jobId', 'seq']);
@@ -53,7 +71,7 @@ describe('schema', () => {
     }
   });
 
-  it('stores each event with a global sequence number, its job, type, time and payload', async () => {
+  it('stores each event with a global sequence number, its job, type, time, payload and the job’s state after it', async () => {
     const queue = makeQueue();
     const one = await queue.add({ a: 1 });
     await queue.add({ b: 2 });
@@ -68,11 +86,69 @@ describe('schema', () => {
         [3, '1', 'progress'],
         [4, undefined, 'paused'],
       ]);
-      expect(events[2]).toEqual({ seq: 3, jobId: '1', type: 'progress', time: expect.any(Number), payload: { progress: 7 } });
+      expect(events[2]).toEqual({ seq: 3, jobId: '1', type: 'progress', time: expect.any(Number), payload: { progress: 7 }, state: 'waiting' });
       const record = await db.get('jobs', '1');
       expect(record).toMatchObject({ id: '1', state: 'waiting', seq: 3, job: { progress: 7 } });
     } finally {
       db.close();
     }
+  });
+
+  it('upgrades a version 1 database in place: its jobs and log stay, and it gains the removals store', async () => {
+    // A queue as version 1 stored it: no removals store, events without their state.
+    const added = { seq: 1, jobId: '1', type: 'added' as const, time: Date.now(), payload: { name: 'x', data: { n: 1 }, opts: { attempts: 1, delay: 0 } } };
+    const v1 = await openDB('jobtrail:test', 1, {
+      upgrade(db) {
+        db.createObjectStore('meta', { keyPath: 'key' });
+        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+        jobs.createIndex('byState', ['state', 'rank']);
+        jobs.createIndex('byCreated', 'created');
+        jobs.createIndex('byName', ['job.name', 'created']);
+        db.createObjectStore('events', { keyPath: 'seq' }).createIndex('byJob', ['jobId', 'seq']);
+        db.createObjectStore('owners', { keyPath: 'owner' });
+      },
+    });
+    await v1.put('events', added);
+    await v1.put('jobs', project(undefined, '1', added, 1));
+    await v1.put('meta', { ...emptyMeta(), seq: 1, lastId: 1, counts: { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 } });
+    v1.close();
+
+    const queue = makeQueue();
+    const job = (await queue.getJob('1'))!;
+    expect(job.data).toEqual({ n: 1 });
+    await queue.process(async (j) => j.data.n + 1);
+    expect(await job.finished()).toBe(2);
+    expect((await job.history()).map((e) => [e.type, e.state])).toEqual([['added', undefined], ['active', 'active'], ['completed', 'completed']]);
+    const db = await openDB('jobtrail:test');
+    expect(db.version).toBe(DB_VERSION);
+    expect(db.objectStoreNames.contains('removals')).toBe(true);
+    db.close();
+  });
+
+  it('records each removal with a seq of its own, and keeps the records of the last 10,000 seqs only', async () => {
+    const queue = makeQueue();
+    const first = await queue.add({});
+    await queue.process(async () => 'kept');
+    await first.finished();
+    await first.remove();
+    let db = await openDB('jobtrail:test');
+    const [record] = await db.getAll('removals');
+    db.close();
+    expect(record).toEqual({ seq: 4, jobId: '1', state: 'completed', lastSeq: 3, returnvalue: 'kept' });
+    const second = await queue.add({}, { delay: 60_000 });
+    await queue.close();
+
+    // 11,000 changes later (the counter moved as they would have moved it), the next removal prunes
+    // the old record, in one range delete up to 10,000 seqs back.
+    db = await openDB('jobtrail:test');
+    const meta = await db.get('meta', 'queue');
+    await db.put('meta', { ...meta, seq: meta.seq + 11_000 });
+    db.close();
+    const later = makeQueue();
+    await (await later.getJob(second.id))!.remove();
+    db = await openDB('jobtrail:test');
+    expect((await db.getAll('removals')).map((r) => r.jobId)).toEqual([second.id]);
+    expect((await db.get('meta', 'queue')).removalsPrunedTo).toBe(5 + 11_000 + 1 - REMOVALS_KEPT);
+    db.close();
   });
 });

@@ -3,7 +3,7 @@
 // log lines from a handler are events in the log. A listener that throws does not break the queue.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Job, JobProgress, JobState } from '../../../src/index.js';
-import { makeQueue, next, sleep } from '../helpers.js';
+import { crash, makeQueue, next, sleep } from '../helpers.js';
 import { collect, deferred, fastStalls, untilAborted } from './support.js';
 
 describe('local events of the processing instance', () => {
@@ -96,7 +96,7 @@ describe('local events of the processing instance', () => {
     const survivor = makeQueue('test', { settings: fastStalls });
     await survivor.process(async () => 'ok');
     const stalled = next(survivor, 'stalled');
-    await dying.close({ force: true });
+    await crash(dying);
     expect(((await stalled)[0] as Job).id).toBe(job.id);
   });
 });
@@ -156,7 +156,7 @@ describe('global events, seen by another instance', () => {
       await release.promise;
     });
     const stalled = next(observer, 'global:stalled');
-    await dying.close({ force: true });
+    await crash(dying);
     expect(await stalled).toEqual([job.id]);
     await ran.promise;
     release.resolve();

@@ -123,7 +123,7 @@ describe('close()', () => {
     expect(await after.getJobCounts()).toMatchObject({ active: 0, completed: 1, waiting: 1 });
   });
 
-  it('with { force: true } aborts the active jobs’ signals and does not wait for them', async () => {
+  it('with { force: true } aborts the active jobs’ signals, does not wait for them, and gives them back', async () => {
     const q = makeQueue();
     const started = deferred();
     let reason: unknown;
@@ -140,10 +140,13 @@ describe('close()', () => {
     await started.promise;
     await q.close({ force: true });
     expect(reason).toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
-    // Abandoned, not failed: whichever instance notices requeues it as stalled.
+    // Given back, not failed: waiting again, first in line, no attempt used, no stall.
     const after = makeQueue();
-    expect(await after.getJob(job.id).then((j) => j!.getState())).toBe('active');
-    expect((await readLog()).filter((e) => e.type === 'failed')).toEqual([]);
+    const stored = (await after.getJob(job.id))!;
+    expect(await stored.getState()).toBe('waiting');
+    expect(stored.attemptsMade).toBe(0);
+    expect((await readLog()).map((e) => e.type)).toEqual(['added', 'active', 'released']);
+    expect((await readLog()).at(-1)).toMatchObject({ payload: { reason: 'The queue was closed' } });
   });
 
   it('makes the queue reject every later call with ERR_QUEUE_CLOSED', async () => {

@@ -1,10 +1,11 @@
 // Stalled jobs. Node has no Web Locks, so liveness is the heartbeat fallback: each processing
 // instance renews an owner record, and a sweep every `stalledInterval` requeues the active jobs of
-// owners whose heartbeat lapsed. A processor that dies is simulated with `close({ force: true })`,
-// which abandons its jobs and drops its heartbeat, as a closed tab would.
+// owners whose heartbeat lapsed. A processor that dies is simulated with `crash()`, which abandons
+// its jobs and drops its heartbeat, as a crashed tab would. (A tab that goes away in an orderly way
+// gives its jobs back instead: see released.test.ts.)
 import { describe, expect, it } from 'vitest';
 import type { Job, Queue } from '../../../src/index.js';
-import { makeQueue, next } from '../helpers.js';
+import { crash, makeQueue, next } from '../helpers.js';
 import { collect, deferred, fastStalls, readLog, statesOf, untilAborted } from './support.js';
 
 /** A processor instance that takes one job and holds it until it dies. */
@@ -31,7 +32,7 @@ describe('a processor that dies', () => {
     const stalled = next(survivor, 'stalled');
     const globalStalled = next(other, 'global:stalled');
     const completed = next(survivor, 'completed');
-    await dying.q.close({ force: true });
+    await crash(dying.q);
     expect(((await stalled)[0] as Job).id).toBe(job.id);
     expect(await globalStalled).toEqual([job.id]);
     expect((await completed)[1]).toBe('finished by the survivor');
@@ -56,7 +57,7 @@ describe('a processor that dies', () => {
       ran.push(job.name);
     });
     const stalled = next(survivor, 'stalled');
-    await dying.q.close({ force: true });
+    await crash(dying.q);
     expect(((await stalled)[0] as Job).id).toBe(first.id);
     expect((await survivor.getWaiting()).map((j) => j.name)).toEqual(['first', 'urgent-1', 'urgent-2']);
     const done = collect(survivor, 'completed', 3);
@@ -65,19 +66,20 @@ describe('a processor that dies', () => {
     expect(ran).toEqual(['first', 'urgent-1', 'urgent-2']);
   });
 
-  it('is requeued once, then, stalling again, fails with "job stalled more than allowable limit"', async () => {
-    const first = await holder();
+  it('with maxStalledCount 1 (Bull’s default), is requeued once, then, stalling again, fails with "job stalled more than allowable limit"', async () => {
+    const bull = { ...fastStalls, maxStalledCount: 1 };
+    const first = await holder(bull);
     const job = await first.q.add('x', {}, { attempts: 3 });
     await first.holding;
-    await first.q.close({ force: true });
+    await crash(first.q);
     // A new instance (a reloaded page) finds the job left active, requeues it, takes it, and dies too.
     let stalledOnce!: Promise<unknown[]>;
-    const second = await holder(fastStalls, (q) => (stalledOnce = next(q, 'stalled')));
+    const second = await holder(bull, (q) => (stalledOnce = next(q, 'stalled')));
     expect(((await stalledOnce)[0] as Job).id).toBe(job.id);
     expect((await second.holding).id).toBe(job.id);
-    await second.q.close({ force: true });
+    await crash(second.q);
     // The third one finds it stalled a second time: with maxStalledCount 1, it fails for good.
-    const third = makeQueue('test', { settings: fastStalls });
+    const third = makeQueue('test', { settings: bull });
     const stalledAgain = next(third, 'stalled');
     const failed = next(third, 'failed');
     const globalFailed = next(third, 'global:failed');
@@ -107,7 +109,7 @@ describe('a processor that dies', () => {
     const survivor = makeQueue('test', { settings: { ...fastStalls, maxStalledCount: 0 } });
     await survivor.process(async () => 'never');
     const failed = next(survivor, 'failed');
-    await dying.q.close({ force: true });
+    await crash(dying.q);
     expect(((await failed)[0] as Job).failedReason).toBe('job stalled more than allowable limit');
     expect(await survivor.getJob(job.id).then((j) => j!.getState())).toBe('failed');
   });
@@ -119,7 +121,7 @@ describe('a processor that dies', () => {
     const survivor = makeQueue('test', { settings: { ...fastStalls, maxStalledCount: 0 } });
     await survivor.process(async () => 'never');
     const failed = next(survivor, 'failed');
-    await dying.q.close({ force: true });
+    await crash(dying.q);
     await failed;
     expect(await survivor.getJob(job.id)).toBeNull();
     expect((await readLog()).filter((e) => e.jobId === job.id)).toEqual([]);
