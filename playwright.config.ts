@@ -1,5 +1,6 @@
-// Browser tests: Playwright drives Chromium (CHROMIUM_PATH, else Debian's /usr/bin/chromium; see
-// test/e2e/browser.ts) against pages that Vite serves from 127.0.0.1 (test/e2e/vite.config.ts).
+// Browser tests: Playwright drives Chromium (CHROMIUM_PATH, Playwright's own, or one on the PATH:
+// test/e2e/browser.ts finds it, or installs Debian's) against pages that Vite serves from 127.0.0.1
+// (test/e2e/vite.config.ts).
 // - Pages live in test/e2e/pages, the Vite root: `/` is the harness (window.jobtrail is the package,
 //   window.workers the worker processors of pages/workers/). A page folder of your own, such as
 //   pages/inspector/index.html, is served at `/inspector/`. `jobtrail` and its subpath entries

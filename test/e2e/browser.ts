@@ -1,17 +1,96 @@
-// How the browser tests launch Chromium: shared by playwright.config.ts and by specs that launch
-// their own browser (persistent contexts, which keep IndexedDB on disk across a restart).
-import { existsSync } from 'node:fs';
-import type { LaunchOptions } from '@playwright/test';
+// Which Chromium the browser tests, the consumer-app test and the benchmarks launch, and how.
+// Shared by playwright.config.ts, test/consumer/ and bench/harness/browser.ts; `npm test` runs it
+// first (`tsx test/e2e/browser.ts`) so a machine without a browser finds out at once.
+//
+// Looked for in this order: CHROMIUM_PATH; Playwright's own Chromium, if `npx playwright install`
+// put one there; `chromium`, `chromium-browser`, `google-chrome` or `google-chrome-stable` on the
+// PATH. With none, on Debian or Ubuntu as root it installs Debian's package (`apt-get install -y
+// chromium`, saying so); anywhere else it stops with the command that installs one.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type LaunchOptions } from '@playwright/test';
 
-export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
-if (!existsSync(chromiumPath)) {
+/** A Chromium or Chrome that is there now, and where it was found; null if there is none. */
+export function findChromium(): { path: string; from: string } | null {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is ${fromEnv}, which does not exist.`);
+    return { path: fromEnv, from: 'CHROMIUM_PATH' };
+  }
+  let playwrights: string | undefined;
+  try {
+    playwrights = chromium.executablePath();
+  } catch {
+    // Playwright has no build for this platform.
+  }
+  if (playwrights && existsSync(playwrights)) return { path: playwrights, from: "Playwright's own" };
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of ON_PATH) {
+      const path = join(dir, name);
+      if (isExecutable(path)) return { path, from: 'the PATH' };
+    }
+  }
+  return null;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `debian`, `ubuntu`, ...: the Linux distribution and the ones it derives from. */
+function distributions(): string[] {
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8');
+    const field = (key: string) => new RegExp(`^${key}="?([^"\\n]*)"?$`, 'm').exec(release)?.[1] ?? '';
+    return `${field('ID')} ${field('ID_LIKE')}`.split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The one command that gets a Chromium onto this machine. */
+function installCommand(): string {
+  const apt = distributions().some((d) => d === 'debian' || d === 'ubuntu');
+  if (process.platform === 'linux' && apt) return `${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y chromium`;
+  return 'npx playwright install chromium';
+}
+
+/** A Chromium to launch: found, or installed with apt-get where this process may; else an error that says how. */
+export function ensureChromium(): string {
+  const found = findChromium();
+  if (found) return found.path;
+  const command = installCommand();
+  if (command.startsWith('apt-get')) {
+    console.error(`No Chromium found: installing Debian's package (${command}) ...`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    } catch (err) {
+      console.error(`apt-get failed: ${(err as Error).message}`);
+    }
+    const installed = findChromium();
+    if (installed) return installed.path;
+  }
   throw new Error(
-    `Chromium not found at ${chromiumPath}. Install it with \`apt-get install -y chromium\` ` +
-      '(Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary. ' +
-      '(`npx playwright install` is not needed and cannot download browsers on every machine.)',
+    'The browser tests need Chromium or Chrome, and none was found (CHROMIUM_PATH, Playwright\'s own, ' +
+      `${ON_PATH.join(', ')} on the PATH). Install one with:\n\n    ${command}\n\nor set CHROMIUM_PATH to a Chromium or Chrome binary.`,
   );
 }
+
+// Run as a script (`tsx test/e2e/browser.ts`), it says which Chromium, or why none, without a stack.
+const asScript = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+
+export const chromiumPath = asScript ? '' : ensureChromium();
 
 export const launchOptions: LaunchOptions = {
   executablePath: chromiumPath,
@@ -27,3 +106,13 @@ export const launchOptions: LaunchOptions = {
     '--disable-sync',
   ],
 };
+
+if (asScript) {
+  try {
+    const path = ensureChromium();
+    console.log(`Chromium for the browser tests: ${path} (${findChromium()?.from})`);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
