@@ -17,11 +17,17 @@ import type { Done, Work } from './app/src/jobs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./app/', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'jobtrail-consumer-'));
-const app = join(work, 'app');
 const servers: ChildProcess[] = [];
+/** The temporary folder of the run: the tarball, and the app in app/. */
+let work: string;
+let app: string;
 
 test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'jobtrail-consumer-'));
+  app = join(work, 'app');
+});
 
 test.afterAll(() => {
   for (const server of servers) server.kill();
