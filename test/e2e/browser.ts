@@ -4,8 +4,8 @@
 //
 // Looked for in this order: CHROMIUM_PATH; Playwright's own Chromium, if `npx playwright install`
 // put one there; `chromium`, `chromium-browser`, `google-chrome` or `google-chrome-stable` on the
-// PATH. With none, on Debian or Ubuntu as root it installs Debian's package (`apt-get install -y
-// chromium`, saying so); anywhere else it stops with the command that installs one.
+// PATH. With none, on Debian as root it installs Debian's package (`apt-get install -y chromium`,
+// saying so); anywhere else it stops with the one command that installs one.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -57,19 +57,24 @@ function distributions(): string[] {
   }
 }
 
-/** The one command that gets a Chromium onto this machine. */
-function installCommand(): string {
-  const apt = distributions().some((d) => d === 'debian' || d === 'ubuntu');
-  if (process.platform === 'linux' && apt) return `${process.getuid?.() === 0 ? '' : 'sudo '}apt-get install -y chromium`;
-  return 'npx playwright install chromium';
+/** The one command that gets a Chromium onto this machine, and whether this process runs it itself. */
+function howToInstall(): { command: string; runIt: boolean } {
+  const distros = process.platform === 'linux' ? distributions() : [];
+  const root = process.getuid?.() === 0;
+  if (distros.includes('debian') && !distros.includes('ubuntu')) {
+    return { command: `${root ? '' : 'sudo '}apt-get install -y chromium`, runIt: root };
+  }
+  // Ubuntu's apt has no Chromium of its own, only a snap, which does not run in containers: there,
+  // as on macOS and Windows, Playwright's build (a download) is the way.
+  return { command: `npx playwright install ${distros.includes('ubuntu') ? '--with-deps ' : ''}chromium`, runIt: false };
 }
 
 /** A Chromium to launch: found, or installed with apt-get where this process may; else an error that says how. */
 export function ensureChromium(): string {
   const found = findChromium();
   if (found) return found.path;
-  const command = installCommand();
-  if (command.startsWith('apt-get')) {
+  const { command, runIt } = howToInstall();
+  if (runIt) {
     console.error(`No Chromium found: installing Debian's package (${command}) ...`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     try {
@@ -82,7 +87,7 @@ export function ensureChromium(): string {
     if (installed) return installed.path;
   }
   throw new Error(
-    'The browser tests need Chromium or Chrome, and none was found (CHROMIUM_PATH, Playwright\'s own, ' +
+    "The browser tests need Chromium or Chrome, and none was found (CHROMIUM_PATH, Playwright's own, " +
       `${ON_PATH.join(', ')} on the PATH). Install one with:\n\n    ${command}\n\nor set CHROMIUM_PATH to a Chromium or Chrome binary.`,
   );
 }
