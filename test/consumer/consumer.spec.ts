@@ -34,13 +34,12 @@ test.afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs a command to its end; rejects with everything it printed when it fails. */
+/** Runs a command to its end and resolves with its standard output; rejects with all it printed. */
 function run(command: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
-      if (err) reject(new Error(`\`${command} ${args.join(' ')}\` failed in ${cwd}:\n${output}`));
-      else resolve(output);
+      if (err) reject(new Error(`\`${command} ${args.join(' ')}\` failed in ${cwd}:\n${stdout}${stderr}`));
+      else resolve(stdout);
     });
   });
 }
