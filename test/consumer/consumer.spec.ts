@@ -13,6 +13,7 @@ import { Script } from 'node:vm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { markdownExamples } from '../docs/examples';
 import type { Done, Work } from './app/src/jobs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,6 +68,14 @@ test("the app's tool versions are this repository's", () => {
   for (const [name, version] of Object.entries(theirs.devDependencies)) {
     expect(version, `${name} in test/consumer/app/package.json`).toBe(ours.devDependencies[name]);
   }
+});
+
+test("the app's vite.config.ts is the README's", () => {
+  // Comments and layout aside: the config this test builds and runs is the one the README shows.
+  const code = (text: string) => text.replace(/\/\/.*$/gm, '').replace(/\s+/g, '').replace(/,([}\]])/g, '$1');
+  const readme = markdownExamples().find((e) => e.id === 'README.md#building-it-with-vite');
+  expect(readme, 'the vite.config.ts block of README.md, "Building it with Vite"').toBeDefined();
+  expect(code(readFileSync(join(fixture, 'vite.config.ts'), 'utf8'))).toBe(code(readme!.code));
 });
 
 test('installs from the tarball', async () => {

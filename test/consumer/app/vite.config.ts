@@ -26,5 +26,4 @@ export default defineConfig({
   optimizeDeps: {
     include: ['jobtrail', 'jobtrail/worker', 'jobtrail/sw', 'jobtrail/inspector'],
   },
-  worker: { format: 'es' },
 });
