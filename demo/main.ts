@@ -2,6 +2,7 @@
 // the service worker for when the tab is gone, and shows it all (with the inspector below).
 import { requestBackgroundSync } from 'jobtrail/sw';
 import { defineInspector } from 'jobtrail/inspector';
+import { registerSW } from 'virtual:pwa-register';
 import { installSimulatedNetwork } from './network';
 import { ServerPanel } from './server-panel';
 import { UploadList } from './upload-list';
@@ -124,9 +125,12 @@ async function registerServiceWorker(): Promise<void> {
     return;
   }
   try {
-    // Vite serves demo/sw.ts as a JavaScript module, hence `type: 'module'`.
-    const registration = await navigator.serviceWorker.register('/sw.ts', { type: 'module', scope: '/' });
-    await navigator.serviceWorker.ready;
+    // vite-plugin-pwa builds sw.ts to /sw.js, and serves it as a module in development;
+    // `registerSW` registers whichever of the two this is.
+    const registration = await new Promise<ServiceWorkerRegistration>((resolve, reject) => {
+      registerSW({ immediate: true, onRegisterError: reject });
+      navigator.serviceWorker.ready.then(resolve, reject);
+    });
     status.textContent =
       'sync' in registration
         ? 'active, with Background Sync: uploads finish after you close the tab'

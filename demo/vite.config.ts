@@ -1,7 +1,10 @@
-// The demo's dev server (`npm start`): serves demo/ on 127.0.0.1 with the upload endpoint mounted,
-// and resolves the package's entries to the sources in src/, so no build step is needed.
+// The demo's Vite config: `npm start` serves demo/ on 127.0.0.1 with the upload endpoint mounted;
+// `npm run build:demo` builds it to demo/dist, which `npm run preview:demo` serves (with the same
+// endpoint). The package's entries resolve to the sources in src/, so no package build is needed.
+// The service worker (sw.ts) is built by vite-plugin-pwa, as the README shows for any Vite app.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { sourceAliases } from '../vite.aliases.js';
 import { uploadServer } from './server/upload-server.js';
 
@@ -14,12 +17,25 @@ export default defineConfig({
   resolve: {
     alias: sourceAliases,
   },
-  plugins: [uploadServer()],
+  plugins: [
+    uploadServer(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: '.',
+      filename: 'sw.ts',
+      // The demo's service worker uploads and caches nothing: no precache manifest.
+      injectManifest: { injectionPoint: undefined },
+      // main.ts registers it (`registerSW` from `virtual:pwa-register`).
+      injectRegister: false,
+      manifest: false,
+      devOptions: { enabled: true, type: 'module' },
+    }),
+  ],
   // Pre-bundle every dependency up front: one found later (when the upload worker or the service
   // worker first loads) would make Vite reload the page, and could hand the service worker a second
-  // copy of a module.
+  // copy of a module. (jobtrail itself resolves to src/ here; an app lists jobtrail's entries.)
   optimizeDeps: {
-    include: ['idb', 'xstate', 'comlink'],
+    include: ['idb', 'xstate', 'comlink', 'workbox-window'],
     noDiscovery: true,
   },
   server: {

@@ -1,6 +1,7 @@
-// Chromium for the bench: the browser tests' launch options (Debian's Chromium, CHROMIUM_PATH
-// first), but a persistent context on a fresh temporary profile, so IndexedDB lives on disk as it
-// does for users. (Playwright's incognito contexts keep IndexedDB in memory: far too fast.)
+// Chromium for the bench: the browser tests' Chromium and launch options (test/e2e/browser.ts finds
+// one, or installs it), but a persistent context on a fresh temporary profile, so IndexedDB lives
+// on disk as it does for users. (Playwright's incognito contexts keep IndexedDB in memory: far too
+// fast.)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -84,6 +84,11 @@ await uploads.close();
 `,
   },
 
+  // A Vite config: here it compiles against vite's and vite-plugin-pwa's types and loads. The
+  // consumer app builds and runs with the very same config (test/consumer/consumer.spec.ts checks
+  // that its vite.config.ts is this block, and `npm run test:consumer` builds and runs it).
+  'README.md#building-it-with-vite': { runs: 'node' },
+
   'README.md#the-inspector': {
     runs: 'browser',
     after: `

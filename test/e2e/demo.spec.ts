@@ -10,7 +10,9 @@ import { test as base, expect, type BrowserContext, type Locator, type Page } fr
 import type { StoredJobEvent } from 'jobtrail';
 import type { ServerState } from '../../demo/server/upload-server';
 
-const demoURL = `http://127.0.0.1:${process.env.JOBTRAIL_DEMO_PORT}`;
+/** The demo under test: `npm start`'s dev server, or the production build (`npm run build:demo`,
+ * served by `npm run preview:demo`) in the `demo-build` project of playwright.config.ts. */
+const demoURL = () => (test.info().project.metadata as { demoURL?: string }).demoURL ?? `http://127.0.0.1:${process.env.JOBTRAIL_DEMO_PORT}`;
 // Written when missing, or again with JOBTRAIL_DOCS_SCREENSHOT=1 (so test runs leave the tree alone).
 const docsScreenshot = new URL('../../docs/demo.png', import.meta.url);
 
@@ -54,7 +56,7 @@ const test = base.extend<{
   openDemo: async ({ context }, use) => {
     await use(async () => {
       const page = await context.newPage();
-      await page.goto(demoURL);
+      await page.goto(demoURL());
       await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
       return page;
     });
@@ -63,13 +65,13 @@ const test = base.extend<{
 
 /** Change the demo server's simulation, as the page's controls do. */
 async function configureServer(change: { failNext?: number; bytesPerSecond?: number }): Promise<ServerState> {
-  const response = await fetch(`${demoURL}/api/server`, { method: 'POST', body: JSON.stringify(change) });
+  const response = await fetch(`${demoURL()}/api/server`, { method: 'POST', body: JSON.stringify(change) });
   expect(response.status).toBe(200);
   return (await response.json()) as ServerState;
 }
 
 async function serverState(): Promise<ServerState> {
-  return (await (await fetch(`${demoURL}/api/server`)).json()) as ServerState;
+  return (await (await fetch(`${demoURL()}/api/server`)).json()) as ServerState;
 }
 
 /** What the server received of these files: the SHA-256 of each complete one, null otherwise. */
@@ -115,6 +117,9 @@ test('the demo loads with no console errors, its service worker active and the i
   const page = await openDemo();
   await expect(page.locator('#connection')).toHaveText('Online');
   await expect(page.locator('#service-worker')).toContainText('active');
+  // vite-plugin-pwa's: the built /sw.js, or sw.ts served as a module by the dev server.
+  const swScript = await page.evaluate(async () => (await navigator.serviceWorker.ready).active!.scriptURL);
+  expect(new URL(swScript).pathname).toBe(test.info().project.metadata.demoURL ? '/sw.js' : '/dev-sw.js');
   await expect(page.locator('#storage')).toContainText(/persistent|best effort/);
   await expect(page.locator('#server-state')).toContainText('The server has received');
   await expect(page.locator('jobtrail-inspector[queue="uploads"]')).toBeVisible();

@@ -1,30 +1,31 @@
-// The published package: `npm run build` compiles every entry of package.json `exports` to ESM with
-// types, and the built entries load and export what the README promises.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The published package: `npm run build` (which `npm run check:package` runs just before this
+// test) compiles every entry of package.json `exports` to ESM with types and source maps, and the
+// built entries load and export what the README promises.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
   type: string;
   dependencies: Record<string, string>;
   exports: Record<string, { types: string; import: string }>;
 };
-let out: string;
+const out = join(root, 'dist');
 
 beforeAll(() => {
-  out = mkdtempSync(join(tmpdir(), 'jobtrail-build-'));
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'pipe' });
-}, 120_000);
+  // A dist/ older than a source file is not what would be published now.
+  const newest = (dir: string): number =>
+    Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  if (!existsSync(join(out, 'index.js')) || newest(join(root, 'src')) > statSync(join(out, 'index.js')).mtimeMs) {
+    throw new Error('dist/ is missing or older than src/: run `npm run build` first (`npm run check:package` does).');
+  }
+});
 
-afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-/** Where a `./dist/...` path of package.json lands in this test's build directory. */
-const built = (path: string) => join(out, path.replace(/^\.\/dist\//, ''));
+/** Where a `./dist/...` path of package.json is. */
+const built = (path: string) => join(root, path);
 
 describe('package', () => {
   it('is the ESM package jobtrail, with idb, comlink and xstate as its only runtime dependencies', () => {
@@ -74,6 +75,16 @@ describe('package', () => {
       for (const line of code.split('\n')) if (/\bany\b/.test(line)) offending.push(`${file.slice(out.length)}: ${line.trim()}`);
     }
     expect(offending).toEqual([]);
+  });
+
+  it('ships source maps that carry their sources', () => {
+    const maps = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(readFileSync(join(out, map), 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
+      expect(sourcesContent?.length, map).toBe(sources.length);
+      expect(sourcesContent!.every((s) => typeof s === 'string' && s.length > 0), map).toBe(true);
+    }
   });
 
   it('does not pull the inspector into the core entry', () => {
