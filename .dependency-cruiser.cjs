@@ -4,7 +4,7 @@
 //   store/       IndexedDB (idb)                     -> core
 //   channel/     cross-tab notices                   -> core
 //   workers/     the comlink wire (comlink)          -> core
-//   processing/  the runner, liveness                -> core, store, channel
+//   processing/  the runner, liveness, the cron loader  -> core, store, channel (croner, dynamically)
 //   api/         Queue, Job, events, finished()      -> everything above
 //   index.ts worker.ts sw.ts                         the entries
 //   inspector/   a tool: sees jobtrail only through src/index.ts, like any user
@@ -108,9 +108,23 @@ module.exports = {
     {
       name: 'browser-runtime-dependencies',
       severity: 'error',
-      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only (the bridge's server end is Node code of its own).",
+      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only, plus croner loaded by src/processing/cron.ts (the bridge's server end is Node code of its own).",
       from: { path: '^src/', pathNot: ['^src/bridge\\.ts$', '^src/bridge/(?!(forward-to|protocol)\\.ts$)'] },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate)/'] },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate|croner)/'] },
+    },
+    {
+      name: 'croner-only-loaded-on-demand',
+      severity: 'error',
+      comment: 'croner (cron patterns) is loaded by src/processing/cron.ts alone, and only by a dynamic import(): apps that never schedule by pattern never load it.',
+      from: { path: '^src/', pathNot: '^src/processing/cron\\.ts$' },
+      to: { path: '(^|/)node_modules/croner/' },
+    },
+    {
+      name: 'croner-by-dynamic-import',
+      severity: 'error',
+      comment: 'src/processing/cron.ts loads croner with import(), never a static import that would put it in every bundle.',
+      from: { path: '^src/processing/cron\\.ts$' },
+      to: { path: '(^|/)node_modules/croner/', dependencyTypesNot: ['dynamic-import'] },
     },
     {
       name: 'not-to-unresolvable',

@@ -7,6 +7,7 @@ export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
 export type { Metrics } from './api/metrics.js';
 export type { WorkerInfo } from './api/workers.js';
+export type { JobSchedulerJson, JobSchedulerTemplate, RepeatableJob } from './api/schedulers.js';
 export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,
@@ -27,7 +28,9 @@ export { jobJson, JOB_JSON_KEYS, type JobJson } from './core/job-json.js';
 export { backoffDelay } from './core/backoff.js';
 export { JOB_STATES } from './core/types.js';
 export type { ChangeType, QueueChange } from './core/change.js';
-export type { JobEvent, JobEventType, QueueEvent, StoredEvent, StoredJobEvent } from './core/events.js';
+export type {
+  JobEvent, JobEventType, QueueEvent, SchedulerEvent, SchedulerEventType, StoredEvent, StoredJobEvent, StoredSchedulerEvent,
+} from './core/events.js';
 export type { Rank } from './core/rank.js';
 export type { JobRecord } from './store/record.js';
 export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
@@ -43,4 +46,6 @@ export type {
   JobState,
   KeepJobs,
   RateLimiter,
+  Repeat,
+  RepeatOptions,
 } from './core/types.js';

@@ -55,6 +55,11 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
         if (oldVersion < 3) {
           db.createObjectStore('removals', { keyPath: 'seq' });
         }
+        if (oldVersion < 4) {
+          // Job schedulers: their projection, and their events in the log found by scheduler.
+          db.createObjectStore('schedulers', { keyPath: 'id' });
+          tx.objectStore('events').createIndex('byScheduler', ['schedulerId', 'seq']);
+        }
       },
       blocking(_currentVersion, newVersion) {
         // Another tab deletes the database (no new version) or upgrades it: step aside, after

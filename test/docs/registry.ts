@@ -208,6 +208,22 @@ server.restore();
 `,
   },
 
+  'src/api/queue.ts#upsertJobScheduler': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+const drafts = new Queue('docs');
+`,
+    after: `
+const [scheduler] = await drafts.getJobSchedulers();
+expect(scheduler).toMatchObject({ id: 'sync-drafts', name: 'sync', every: 300_000, iterationCount: 1, template: { opts: { attempts: 3 } } });
+const [next] = await drafts.getDelayed();
+expect(next!.id).toBe(\`repeat:sync-drafts:\${scheduler!.next}\`);
+expect(scheduler!.next! % 300_000).toBe(0);
+`,
+  },
+
   'src/api/queue.ts#getJobs': {
     runs: 'node',
     before: `${docsQueue}

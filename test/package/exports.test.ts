@@ -28,10 +28,10 @@ beforeAll(() => {
 const built = (path: string) => join(root, path);
 
 describe('package', () => {
-  it('is the ESM package jobtrail, with idb, comlink and xstate as its only runtime dependencies', () => {
+  it('is the ESM package jobtrail, with idb, comlink, xstate and croner (loaded only for cron patterns) as its only runtime dependencies', () => {
     expect(pkg.name).toBe('jobtrail');
     expect(pkg.type).toBe('module');
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['comlink', 'idb', 'xstate']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['comlink', 'croner', 'idb', 'xstate']);
   });
 
   it('builds every export to JavaScript and type declarations', () => {
