@@ -517,6 +517,44 @@ await uploads.close();
 `,
   },
 
+  'src/sw.ts#requestPeriodicSync': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { requestPeriodicSync, syncTag } from 'jobtrail/sw';
+import { fakePeriodicSync } from '$docs/node-stubs.js';
+const browser = fakePeriodicSync();
+`,
+    after: `
+expect(await browser.registered).toEqual([syncTag(drafts), { minInterval: 3_600_000 }]);
+browser.restore();
+`,
+  },
+
+  'src/sw.ts#servePeriodicSync': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { servePeriodicSync, syncTag } from 'jobtrail/sw';
+import { serviceWorkerScope } from '$docs/node-stubs.js';
+const scope = serviceWorkerScope();
+const fetch = async (url: string, init: RequestInit) => new Response(null, { status: url === '/drafts/sync' && init.method === 'POST' ? 204 : 404 });
+`,
+    after: `
+// A slot fell due while no tab was open; the browser wakes the service worker.
+await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+const waited: Promise<unknown>[] = [];
+scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
+await Promise.all(waited);
+const [done] = await drafts.getCompleted();
+expect(done!.returnvalue).toBe(204);
+expect(done!.opts.repeatJobKey).toBe('sync-drafts');
+scope.restore();
+`,
+  },
+
   // ---- JSDoc: the inspector ---------------------------------------------------------------------
 
   'src/inspector/index.ts#defineInspector': {

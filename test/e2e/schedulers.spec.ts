@@ -230,7 +230,7 @@ test('a scheduler survives a browser restart and goes on where it was', async ({
     await secondRun.close();
 
     expect(stored).toMatchObject({ id: 'tick', name: 'sync', pattern: '* * * * * *', template: { data: { drafts: true } } });
-    expect(stored.iterationCount).toBeGreaterThanOrEqual(3);
+    expect(stored!.iterationCount).toBeGreaterThanOrEqual(3);
     for (const job of ranAfter) {
       expect(job).toMatchObject({ name: 'sync', data: { drafts: true }, opts: { repeatJobKey: 'tick' } });
       expect(ranBefore).not.toContain(job.id);
