@@ -66,6 +66,68 @@ expect(console.logged).toEqual([[\`job \${job.id} finished somewhere\`, 'uploade
 `,
   },
 
+  'README.md#repeatable-jobs-and-job-schedulers/1': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+const fetch = async (url: string, init: RequestInit) => new Response(null, { status: init.method === 'POST' && url.startsWith('/drafts/') ? 204 : 404 });
+`,
+    after: `
+expect(schedulers.map((s) => [s.id, s.every ?? s.pattern, s.iterationCount])).toEqual(expect.arrayContaining([
+  ['sync-drafts', 300_000, 1],
+  ['cleanup', '0 3 * * *', 1],
+  ['report::::0 9 * * 1', '0 9 * * 1', 1],
+]));
+expect(schedulers).toHaveLength(3);
+// Starting again (another tab, a reload) changes nothing.
+const before = await drafts.getJobSchedulers();
+await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 }, { name: 'sync', data: { scope: 'all' }, opts: { attempts: 3 } });
+expect(await drafts.getJobSchedulers()).toEqual(before);
+expect((await drafts.getRepeatableJobs()).find((r) => r.name === 'report')).toMatchObject({ key: 'report::::0 9 * * 1', pattern: '0 9 * * 1', id: null });
+// An iteration that falls due runs, and its claim adds the next one.
+const now = await drafts.upsertJobScheduler('now', { every: 3_600_000, immediately: true }, { name: 'sync', data: { scope: 'now' } });
+expect(await now!.finished()).toBe(204);
+expect((await drafts.getJobScheduler('now'))!.iterationCount).toBe(2);
+await drafts.close();
+`,
+  },
+  'README.md#repeatable-jobs-and-job-schedulers/2': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { syncTag } from 'jobtrail/sw';
+import { fakePeriodicSync } from '$docs/node-stubs.js';
+const browser = fakePeriodicSync();
+const drafts = new Queue('docs');
+await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 });
+`,
+    after: `
+expect(await browser.registered).toEqual([syncTag(drafts), { minInterval: 3_600_000 }]);
+browser.restore();
+`,
+  },
+  'README.md#repeatable-jobs-and-job-schedulers/3': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { syncTag } from 'jobtrail/sw';
+import { serviceWorkerScope } from '$docs/node-stubs.js';
+const scope = serviceWorkerScope();
+const drafts = new Queue('docs');
+await drafts.process('sync', async () => 'synced');
+`,
+    after: `
+const job = await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+const waited: Promise<unknown>[] = [];
+scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
+await Promise.all(waited);
+expect(await job!.getState()).toBe('completed');
+scope.restore();
+`,
+  },
+
   // The service worker the page below registers as /sw.js (test/e2e/vite.config.ts serves it there).
   'README.md#service-worker-and-background-sync/1': { runs: { with: 'README.md#service-worker-and-background-sync/2' } },
   'README.md#service-worker-and-background-sync/2': {
