@@ -102,7 +102,10 @@ tr:focus-visible { outline-offset: -2px; }
 .schedulers { margin-bottom: 10px; font-size: 13px; }
 .schedulers .empty { color: var(--jt-muted); margin: 6px 0; }
 .scheduler-table { width: 100%; border-collapse: collapse; margin-top: 6px; }
-.scheduler-table th, .scheduler-table td { text-align: left; padding: 2px 6px; border-bottom: 1px solid var(--jt-border); overflow-wrap: anywhere; }
+.scheduler-table th, .scheduler-table td { text-align: left; padding: 2px 6px; border-bottom: 1px solid var(--jt-border); }
+.scheduler-table th, .scheduler-table td.num, .scheduler-table button { white-space: nowrap; }
+.scheduler-table td.num { text-align: right; }
+.scheduler-table td.id { overflow-wrap: anywhere; }
 .scheduler-table .job-name { color: var(--jt-muted); }
 .schedulers h4 { margin: 8px 0 2px; font-size: 12px; }
 .scheduler-changes { list-style: none; margin: 0; padding: 0; max-height: 8em; overflow: auto; }
