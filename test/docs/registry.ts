@@ -286,6 +286,19 @@ expect(scheduler!.next! % 300_000).toBe(0);
 `,
   },
 
+  'src/processing/cron.ts#provideCron': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+`,
+    after: `
+const queue = new Queue('docs');
+const job = await queue.upsertJobScheduler('nightly', { pattern: '0 3 * * *', tz: 'UTC' });
+expect(new Date(Number(job!.id.split(':').at(-1))).toISOString()).toMatch(/T03:00:00\\.000Z$/);
+`,
+  },
+
   'src/api/queue.ts#getJobs': {
     runs: 'node',
     before: `${docsQueue}
