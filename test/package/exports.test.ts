@@ -45,12 +45,12 @@ describe('package', () => {
   it('exports what the README shows from each entry', async () => {
     const load = (key: string) => import(pathToFileURL(built(pkg.exports[key]!.import)).href);
     const main = await load('.');
-    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob']) {
+    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob', 'provideCron']) {
       expect(main[name], name).toBeDefined();
     }
     expect(typeof (await load('./worker')).exposeProcessor).toBe('function');
     const sw = await load('./sw');
-    for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
+    for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'requestPeriodicSync', 'servePeriodicSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
     // Importing the inspector defines nothing (and works where there is no DOM).
     expect(typeof (await load('./inspector')).defineInspector).toBe('function');
     const bridge = await load('./bridge');
