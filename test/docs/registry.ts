@@ -73,12 +73,13 @@ import { expect } from 'vitest';
 const fetch = async (url: string, init: RequestInit) => new Response(null, { status: init.method === 'POST' && url.startsWith('/drafts/') ? 204 : 404 });
 `,
     after: `
-expect(schedulers.map((s) => [s.id, s.every ?? s.pattern, s.iterationCount])).toEqual(expect.arrayContaining([
-  ['sync-drafts', 300_000, 1],
-  ['cleanup', '0 3 * * *', 1],
-  ['report::::0 9 * * 1', '0 9 * * 1', 1],
-]));
-expect(schedulers).toHaveLength(3);
+expect(schedulers.map((s) => [s.id, s.every ?? s.pattern]).sort()).toEqual([
+  ['cleanup', '0 3 * * *'],
+  ['report::::0 9 * * 1', '0 9 * * 1'],
+  ['sync-drafts', 300_000],
+]);
+// (A slot may fall due while the test runs: the processor then runs it and the count goes on.)
+for (const s of schedulers) expect(s.iterationCount).toBeGreaterThanOrEqual(1);
 // Starting again (another tab, a reload) changes nothing.
 const before = await drafts.getJobSchedulers();
 await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 }, { name: 'sync', data: { scope: 'all' }, opts: { attempts: 3 } });
