@@ -19,7 +19,7 @@ export {
   type ErrorData,
 } from './core/errors.js';
 export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './processing/http.js';
-export { provideCron, type CronClass } from './processing/cron.js';
+export { provideCron, type CronClass, type CronSource } from './processing/cron.js';
 // The browser end of jobtrail/bridge: a processor that runs the job on BullMQ through the app's server.
 export { forwardTo, type ForwardOptions, type ForwardedJob } from './bridge/forward-to.js';
 // The lifecycle, for tools that replay or draw it (the inspector's time travel and machine view).

@@ -1,51 +1,72 @@
-// The cron parser (croner), loaded on demand: apps that never schedule by pattern never load it
-// (a service worker, which may not import(), is handed it with provideCron).
-// Slot math runs inside IndexedDB transactions, where nothing but IndexedDB may be awaited, so the
-// parser is loaded ahead — when an instance learns that a scheduler with a pattern exists — and
-// handed in synchronously once it is here.
+// The cron parser of job schedulers with a pattern. jobtrail imports no parser itself: the app
+// provides croner (`jobtrail/cron`) with provideCron — a loader, called the first time a pattern
+// needs it, or the Cron class up front (a service worker may not import()). Slot math runs inside
+// IndexedDB transactions, where nothing but IndexedDB may be awaited, so the parser is loaded
+// ahead — when an instance learns that a scheduler with a pattern exists — and handed in
+// synchronously once it is here.
+import { JobtrailError } from '../core/errors.js';
 import type { CronNext } from '../core/schedule.js';
 
+/** What jobtrail needs of croner's `Cron` class (`jobtrail/cron`). */
+export interface CronClass {
+  new (pattern: string, options: { mode: '5-or-6-parts'; timezone?: string }): { nextRun(prev: Date): Date | null };
+}
+
+/** Where the parser comes from: the class, or a function that loads the module holding it. */
+export type CronSource = CronClass | (() => Promise<{ Cron: CronClass }>);
+
+let source: CronSource | null = null;
 let loaded: CronNext | null = null;
 let loading: Promise<CronNext> | null = null;
+
+/**
+ * Give jobtrail the cron parser of job schedulers with a `pattern`, croner, which it ships as
+ * `jobtrail/cron` and never imports itself: call this once per context that schedules or processes
+ * patterns. In pages and Web Workers pass a loader, so croner is loaded (as a chunk of its own) only
+ * when a pattern first needs it; in a service worker, which may not `import()` (the HTML
+ * specification forbids it; Chromium refuses), import it up front and pass the class.
+ *
+ * @example
+ * // page or worker: loaded the first time a pattern needs it
+ * provideCron(() => import('jobtrail/cron'));
+ * // service worker: import { Cron } from 'jobtrail/cron'; provideCron(Cron);
+ */
+export function provideCron(cron: CronSource): void {
+  if (typeof cron !== 'function') throw new TypeError('provideCron: expected croner\'s Cron class or a function that imports jobtrail/cron');
+  source = cron;
+  loaded = null;
+  loading = null;
+  if (isCronClass(cron)) {
+    loaded = parserOf(cron);
+    loading = Promise.resolve(loaded);
+  }
+}
 
 /** The parser if it is loaded, else null. */
 export function cronParser(): CronNext | null {
   return loaded;
 }
 
-/** What jobtrail needs of croner's `Cron` class: `provideCron(Cron)` takes it. */
-export interface CronClass {
-  new (pattern: string, options: { mode: '5-or-6-parts'; timezone?: string }): { nextRun(prev: Date): Date | null };
-}
-
-/**
- * Hand jobtrail croner's `Cron` up front, instead of letting it load croner with `import()` when a
- * scheduler with a pattern turns up. A service worker needs this: it may not `import()` modules
- * (the HTML specification forbids it, and Chromium refuses it), so one that processes a queue with
- * cron patterns imports croner itself.
- *
- * @example
- * // sw.ts
- * import { Cron } from 'croner';
- * import { provideCron } from 'jobtrail';
- * provideCron(Cron);
- */
-export function provideCron(Cron: CronClass): void {
-  loaded = parserOf(Cron);
-  loading = Promise.resolve(loaded);
-}
-
-/** Load the parser (once; a failed load is tried again on the next call). */
+/** Load the parser (once; a failed load is tried again on the next call). Rejects when none was provided. */
 export function loadCronParser(): Promise<CronNext> {
-  loading ??= import('croner').then(
-    ({ Cron }) => (loaded = parserOf(Cron)),
-    (err: unknown) => {
-      loading = null;
-      const hint = 'ServiceWorkerGlobalScope' in globalThis ? ': a service worker may not import() modules, so import croner there and call provideCron(Cron)' : '';
-      throw new Error(`jobtrail could not load croner, which reads cron patterns (${(err as Error | null)?.message ?? String(err)})${hint}`, { cause: err });
-    },
-  );
+  loading ??= (async () => {
+    const from = source;
+    if (from === null || isCronClass(from)) {
+      throw new JobtrailError('ERR_REFUSED', "Cron patterns need the cron parser: call provideCron(() => import('jobtrail/cron')) first (in a service worker, which may not import(): import { Cron } from 'jobtrail/cron'; provideCron(Cron))");
+    }
+    try {
+      return (loaded = parserOf((await from()).Cron));
+    } catch (err) {
+      throw new JobtrailError('ERR_REFUSED', `jobtrail could not load the cron parser (${(err as Error | null)?.message ?? String(err)})${'ServiceWorkerGlobalScope' in globalThis ? ": a service worker may not import(); import { Cron } from 'jobtrail/cron' there and call provideCron(Cron)" : ''}`, { cause: err });
+    }
+  })();
+  loading.catch(() => (loading = null));
   return loading;
+}
+
+/** A class, not a loader: croner's Cron has a prototype with nextRun. */
+function isCronClass(cron: CronSource): cron is CronClass {
+  return typeof (cron as { prototype?: { nextRun?: unknown } }).prototype?.nextRun === 'function';
 }
 
 function parserOf(Cron: CronClass): CronNext {

@@ -291,7 +291,7 @@ expect(scheduler!.next! % 300_000).toBe(0);
     runs: 'node',
     before: `
 import { expect } from 'vitest';
-import { Queue } from 'jobtrail';
+import { Queue, provideCron } from 'jobtrail';
 `,
     after: `
 const queue = new Queue('docs');

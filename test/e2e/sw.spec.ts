@@ -56,7 +56,7 @@ test('a service worker processes a job added by a page', async ({ openTab }) => 
   expect(await workerErrors(page)).toEqual([]);
 });
 
-test('a service worker runs the iterations of a cron scheduler, with croner handed to it by provideCron', async ({ openTab }) => {
+test('a service worker runs the iterations of a cron scheduler, given the cron parser up front with provideCron(Cron)', async ({ openTab }) => {
   const page = await openClient(openTab);
   const ids = await page.evaluate(async () => {
     const from = window.sw.reports.length;

@@ -386,3 +386,20 @@ describe('a database of version 3', () => {
     expect(next.id).toMatch(/^repeat:s:\d+$/);
   });
 });
+
+describe('without provideCron', () => {
+  it('a pattern is refused with what to call, and nothing is written', async () => {
+    vi.resetModules();
+    const fresh = (await import('../../../src/index.js')) as typeof import('../../../src/index.js');
+    const q = new fresh.Queue('no-cron');
+    try {
+      await expect(q.upsertJobScheduler('nightly', { pattern: '0 3 * * *' })).rejects.toThrow(/Cron patterns need the cron parser: call provideCron\(\(\) => import\('jobtrail\/cron'\)\) first/);
+      await expect(q.add('report', {}, { repeat: { pattern: '0 3 * * *' } })).rejects.toMatchObject({ code: 'ERR_REFUSED' });
+      // `every` needs no parser.
+      expect((await q.upsertJobScheduler('often', { every: 60_000 }))!.id).toMatch(/^repeat:often:/);
+      expect((await q.getJobSchedulers()).map((s) => s.id)).toEqual(['often']);
+    } finally {
+      await q.close();
+    }
+  });
+});

@@ -2,8 +2,8 @@
 // application's would (jobFetch, holdWhileOffline, serveBackgroundSync), and reports what it sees
 // on the `sw-test` BroadcastChannel so tests can wait for it instead of polling.
 // Served by Vite as a module service worker: register it with `{ type: 'module' }`.
-import { Cron } from 'croner';
 import { jobFetch, provideCron, Queue } from 'jobtrail';
+import { Cron } from 'jobtrail/cron';
 import { serveBackgroundSync, syncTag } from 'jobtrail/sw';
 
 export interface UploadData {
@@ -80,7 +80,7 @@ scope.addEventListener('sync', (event) => {
 serveBackgroundSync(uploads);
 
 // A queue of job schedulers the service worker runs. A service worker may not import(): it hands
-// jobtrail croner for the cron patterns.
+// jobtrail the cron parser up front.
 provideCron(Cron);
 const schedules = new Queue('sw-schedules');
 schedules.on('error', (err) => report({ type: 'error', message: `${err.name}: ${err.message}`, instance }));
