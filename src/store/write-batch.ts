@@ -9,7 +9,7 @@ import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
-import { lostError, type QueueDB } from './open-db.js';
+import { lossBehind, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
@@ -204,7 +204,7 @@ export async function write<T>(
     return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq } };
   } catch (err) {
     batch?.abort();
-    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
+    throw (await lossBehind(db, err)) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }
 
