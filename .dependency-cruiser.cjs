@@ -6,7 +6,7 @@
 //   workers/     the comlink wire (comlink)          -> core
 //   processing/  the runner, liveness                -> core, store, channel
 //   api/         Queue, Job, events, finished()      -> everything above
-//   index.ts worker.ts sw.ts                         the entries
+//   index.ts worker.ts sw.ts cron.ts                 the entries (cron.ts: croner, imported by nothing)
 //   inspector/   a tool: sees jobtrail only through src/index.ts, like any user
 //   bridge/      the wire to BullMQ: protocol.ts (types), forward-to.ts (the browser end, a
 //                processor -> core), the rest is the server end (Node only, behind bridge.ts)
@@ -108,9 +108,23 @@ module.exports = {
     {
       name: 'browser-runtime-dependencies',
       severity: 'error',
-      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only (the bridge's server end is Node code of its own).",
+      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only, plus croner in its own entry, src/cron.ts (the bridge's server end is Node code of its own).",
       from: { path: '^src/', pathNot: ['^src/bridge\\.ts$', '^src/bridge/(?!(forward-to|protocol)\\.ts$)'] },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate)/'] },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate|croner)/'] },
+    },
+    {
+      name: 'croner-only-in-its-entry',
+      severity: 'error',
+      comment: 'croner (cron patterns) is imported by src/cron.ts, the jobtrail/cron entry, alone: an app hands it over with provideCron, so apps that never schedule by pattern never bundle it.',
+      from: { path: '^src/', pathNot: '^src/cron\\.ts$' },
+      to: { path: '(^|/)node_modules/croner/' },
+    },
+    {
+      name: 'nothing-imports-the-cron-entry',
+      severity: 'error',
+      comment: 'src/cron.ts (jobtrail/cron) is an entry: nothing in src/ imports it, or croner would be in every bundle.',
+      from: { path: '^src/', pathNot: '^src/cron\\.ts$' },
+      to: { path: '^src/cron\\.ts$' },
     },
     {
       name: 'not-to-unresolvable',

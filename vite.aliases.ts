@@ -10,5 +10,6 @@ export const sourceAliases: Alias[] = [
   { find: /^jobtrail$/, replacement: src('index.ts') },
   { find: /^jobtrail\/worker$/, replacement: src('worker.ts') },
   { find: /^jobtrail\/sw$/, replacement: src('sw.ts') },
+  { find: /^jobtrail\/cron$/, replacement: src('cron.ts') },
   { find: /^jobtrail\/inspector$/, replacement: src('inspector/index.ts') },
 ];

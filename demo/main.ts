@@ -3,6 +3,7 @@
 import { requestBackgroundSync } from 'jobtrail/sw';
 import { defineInspector } from 'jobtrail/inspector';
 import { registerSW } from 'virtual:pwa-register';
+import { startDraftSync } from './drafts';
 import { installSimulatedNetwork } from './network';
 import { ServerPanel } from './server-panel';
 import { UploadList } from './upload-list';
@@ -170,6 +171,7 @@ async function start(): Promise<void> {
     uploads.process('upload', 2, {
       worker: () => new Worker(new URL('./upload.worker.ts', import.meta.url), { type: 'module', name: tabName }),
     }),
+    startDraftSync({ text: $('draft'), status: $('draft-status') }, showError),
   ]);
   // Ask the browser to wake the service worker whenever uploads are queued, from any tab.
   requestBackgroundSync(uploads);

@@ -7,6 +7,7 @@ export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
 export type { Metrics } from './api/metrics.js';
 export type { WorkerInfo } from './api/workers.js';
+export type { JobSchedulerJson, JobSchedulerTemplate, RepeatableJob } from './api/schedulers.js';
 export type { BackoffStrategy, QueueOptions, QueueSettings } from './api/types.js';
 export {
   JobtrailError,
@@ -18,6 +19,7 @@ export {
   type ErrorData,
 } from './core/errors.js';
 export { HttpError, errorForStatus, jobFetch, parseRetryAfter } from './processing/http.js';
+export { provideCron, type CronClass, type CronSource } from './processing/cron.js';
 // The browser end of jobtrail/bridge: a processor that runs the job on BullMQ through the app's server.
 export { forwardTo, type ForwardOptions, type ForwardedJob } from './bridge/forward-to.js';
 // The lifecycle, for tools that replay or draw it (the inspector's time travel and machine view).
@@ -27,7 +29,9 @@ export { jobJson, JOB_JSON_KEYS, type JobJson } from './core/job-json.js';
 export { backoffDelay } from './core/backoff.js';
 export { JOB_STATES } from './core/types.js';
 export type { ChangeType, QueueChange } from './core/change.js';
-export type { JobEvent, JobEventType, QueueEvent, StoredEvent, StoredJobEvent } from './core/events.js';
+export type {
+  JobEvent, JobEventType, QueueEvent, SchedulerEvent, SchedulerEventType, StoredEvent, StoredJobEvent, StoredSchedulerEvent,
+} from './core/events.js';
 export type { Rank } from './core/rank.js';
 export type { JobRecord } from './store/record.js';
 export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
@@ -43,4 +47,6 @@ export type {
   JobState,
   KeepJobs,
   RateLimiter,
+  Repeat,
+  RepeatOptions,
 } from './core/types.js';

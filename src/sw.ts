@@ -1,6 +1,8 @@
 // jobtrail/sw: jobs that finish when no tab is open. Pages ask the browser for a Background Sync
 // whenever a queue gets work; the service worker, woken by the `sync` event, keeps itself alive
-// until the queue is drained. The jobs themselves live in IndexedDB throughout, so a service
+// until the queue is drained. Where the browser offers Periodic Background Sync (an installed PWA
+// in Chromium), it also wakes the service worker now and then to run the iterations of job
+// schedulers that fell due while no tab was open. The jobs themselves live in IndexedDB throughout, so a service
 // worker that is stopped mid-job loses nothing: its Web Lock goes, and the job is requeued.
 import type { Queue } from './index.js';
 
@@ -138,6 +140,94 @@ export async function drain(queue: Queue, budget: number, lastChance = false): P
     }
     await nextChange(queue, Math.min(remaining, 1000));
   }
+}
+
+interface PeriodicSyncManagerLike {
+  register(tag: string, options?: { minInterval?: number }): Promise<void>;
+  unregister(tag: string): Promise<void>;
+}
+
+interface PeriodicSyncEventLike extends Event {
+  readonly tag: string;
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface RequestPeriodicSyncOptions extends RequestSyncOptions {
+  /**
+   * The shortest wait between two wake-ups the app asks for, in ms. The browser decides the real
+   * one (Chromium: at least 12 hours, more for sites used less). Default 12 hours.
+   */
+  minInterval?: number;
+}
+
+/**
+ * Page side: while the queue has job schedulers (created here or in any other tab), ask the
+ * browser for Periodic Background Sync, so that the service worker (with `servePeriodicSync`)
+ * runs due iterations with no tab open; once the last scheduler is removed, stop asking. Only
+ * installed PWAs get it, in Chromium, with the `periodic-background-sync` permission: elsewhere this
+ * does nothing, and iterations run whenever a tab or the service worker next processes the queue.
+ * Returns a function that stops it.
+ *
+ * @example
+ * const drafts = new Queue('drafts');
+ * await drafts.upsertJobScheduler('sync-drafts', { every: 15 * 60_000 });
+ * requestPeriodicSync(drafts, { minInterval: 60 * 60_000 });
+ */
+export function requestPeriodicSync(queue: Queue, options: RequestPeriodicSyncOptions = {}): () => void {
+  const target = options.registration ?? ownRegistration() ?? (typeof navigator !== 'undefined' ? navigator.serviceWorker?.ready : undefined);
+  if (!target) return () => {};
+  const minInterval = options.minInterval ?? 12 * 3_600_000;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  // One look at a time: whether schedulers exist decides between register and unregister.
+  const update = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        const manager = (await target as ServiceWorkerRegistration & { periodicSync?: PeriodicSyncManagerLike }).periodicSync;
+        if (!manager) return;
+        if ((await queue.getJobSchedulersCount()) > 0) await manager.register(syncTag(queue), { minInterval });
+        else await manager.unregister(syncTag(queue));
+      } catch (err) {
+        // Not installed, or the permission is not granted: nothing to ask for, nothing is lost.
+        if ((err as Error | null)?.name !== 'NotAllowedError' && (err as Error | null)?.name !== 'InvalidStateError') queue.reportError(err);
+      }
+    });
+  };
+  const onChange = (change: { type: string }) => {
+    if (change.type === 'schedulerUpserted' || change.type === 'schedulerRemoved') update();
+  };
+  queue.on('global:changed', onChange);
+  update();
+  return () => {
+    stopped = true;
+    queue.off('global:changed', onChange);
+  };
+}
+
+/**
+ * Service-worker side: on the queue's `periodicsync` event, keep the service worker alive while the
+ * queue's processors (set up with `queue.process` in the service worker) run what is due — the
+ * iterations of job schedulers that fell due while no tab was open, and anything else waiting —
+ * for at most `budget` ms. Returns a function that stops listening.
+ *
+ * @example
+ * // sw.ts
+ * const drafts = new Queue<void, number>('drafts');
+ * drafts.process('sync', async () => (await fetch('/drafts/sync', { method: 'POST' })).status);
+ * servePeriodicSync(drafts);
+ */
+export function servePeriodicSync(queue: Queue, options: ServeSyncOptions = {}): () => void {
+  const scope = options.scope ?? (globalThis as unknown as EventTarget);
+  const budget = options.budget ?? 150_000;
+  const onPeriodicSync = (event: Event) => {
+    const sync = event as PeriodicSyncEventLike;
+    if (sync.tag !== syncTag(queue)) return;
+    // A periodic sync is not retried: what is left stays queued for the next wake-up or tab.
+    sync.waitUntil(drain(queue, budget, true));
+  };
+  scope.addEventListener('periodicsync', onPeriodicSync);
+  return () => scope.removeEventListener('periodicsync', onPeriodicSync);
 }
 
 const CHANGES = ['global:completed', 'global:failed', 'global:waiting', 'global:delayed', 'global:removed', 'global:stalled'] as const;

@@ -9,6 +9,7 @@
 //   DELETE /api/uploads       forget every upload
 //   GET    /api/uploads/:id   { received }: how much of an upload arrived (0 for an unknown id)
 //   PUT    /api/uploads/:id   one chunk at `offset`; answers { received, sha256 } (sha256 once complete)
+//   POST   /api/drafts        the draft's text (the periodic draft sync); answers { bytes, savedAt }
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
@@ -62,6 +63,11 @@ class UploadServer {
       if (method === 'GET') return json(res, 200, { received: this.uploads.get(id)?.received ?? 0 });
       if (method === 'PUT') return this.receive(id, url.searchParams, req, res);
       return json(res, 405, { error: `${method} is not allowed on an upload` });
+    }
+    if (url.pathname === '/api/drafts' && method === 'POST') {
+      let bytes = 0;
+      for await (const chunk of req) bytes += (chunk as Buffer).length;
+      return json(res, 200, { bytes, savedAt: Date.now() });
     }
     if (url.pathname.startsWith('/api/')) return json(res, 404, { error: `No endpoint ${method} ${url.pathname}` });
     next();

@@ -6,12 +6,12 @@ import { NoticeChannel } from '../channel/notice-channel.js';
 import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
-import type { StoredJobEvent } from '../core/events.js';
+import type { StoredJobEvent, StoredSchedulerEvent } from '../core/events.js';
 import {
   checkBoolean, checkMetricType, checkState, integerAtLeast, nonNegativeNumber, resolveJobOptions, resolveQueueOptions, stateNames,
   type ResolvedQueueOptions, type StateName,
 } from '../core/options.js';
-import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter } from '../core/types.js';
+import type { BulkJob, CleanStatus, JobCounts, JobOptions, JobState, RateLimiter, RepeatOptions } from '../core/types.js';
 import { Runner, type CloseMode } from '../processing/runner.js';
 import { addJobs, type NewJob } from '../store/add-jobs.js';
 import { dbName } from '../store/db-name.js';
@@ -38,6 +38,8 @@ import { promoteJobs, removeJobs, retryJobs, type Write } from './many-jobs.js';
 import { createProcessor, parseProcessArgs, type ProcessFunction, type ProcessHandler, type WorkerSource } from './process-args.js';
 import type { QueueEventMap } from './queue-events.js';
 import { relayGlobal, relayLocal } from './relay.js';
+import * as schedulers from './schedulers.js';
+import type { JobSchedulerJson, JobSchedulerTemplate, RepeatableJob, SchedulerHost } from './schedulers.js';
 import type { QueueOptions, QueueSettings } from './types.js';
 
 /** @internal For tests: stop as a crashed tab does — nothing written, nothing given back. */
@@ -83,6 +85,8 @@ export class Queue<Data = unknown, Result = unknown> {
   #lost: JobtrailError | null = null;
   /** `pause(true)`: this instance claims nothing. Stored nowhere. */
   #pausedHere = false;
+  /** What the job scheduler calls need of this queue. */
+  readonly #schedulers: SchedulerHost;
 
   constructor(name: string, options?: QueueOptions) {
     this.#options = resolveQueueOptions<Job>(name, options);
@@ -119,6 +123,11 @@ export class Queue<Data = unknown, Result = unknown> {
       finished: (jobId) => this.#finished.watch(jobId),
     };
     provideJobHost(this, this.#host as JobHost<unknown>);
+    this.#schedulers = {
+      options: this.#options as ResolvedQueueOptions<unknown>,
+      write: (doing, body) => this.#write(doing, body),
+      db: () => this.#open(),
+    };
     this.#finished = new FinishedWatchers<Result>({
       queueName: name,
       read: async (jobId) => readJob(await this.#open(true), jobId),
@@ -139,13 +148,23 @@ export class Queue<Data = unknown, Result = unknown> {
 
   // ---- Adding jobs ------------------------------------------------------------------------
 
-  /** Add a job named `name` (or `'__default__'` with the data-first form). */
+  /**
+   * Add a job named `name` (or `'__default__'` with the data-first form). With `repeat`, Bull's
+   * repeatable job: the schedule is registered (the same name, `jobId` and schedule register
+   * nothing new) and `add` resolves with its next iteration, or undefined once it has none.
+   */
+  add(name: string, data: Data, opts: JobOptions & { repeat: RepeatOptions }): Promise<Job<Data, Result> | undefined>;
+  add(data: Data, opts: JobOptions & { repeat: RepeatOptions }): Promise<Job<Data, Result> | undefined>;
   add(name: string, data: Data, opts?: JobOptions): Promise<Job<Data, Result>>;
   add(data: Data, opts?: JobOptions): Promise<Job<Data, Result>>;
-  async add(...args: unknown[]): Promise<Job<Data, Result>> {
-    const [job] = typeof args[0] === 'string'
-      ? await this.addBulk([{ name: args[0], data: args[1] as Data, opts: args[2] as JobOptions }])
-      : await this.addBulk([{ data: args[0] as Data, opts: args[1] as JobOptions }]);
+  async add(...args: unknown[]): Promise<Job<Data, Result> | undefined> {
+    const [name, data, opts] = typeof args[0] === 'string' ? [args[0], args[1] as Data, args[2]] : ['__default__', args[0] as Data, args[1]];
+    if (typeof opts === 'object' && opts !== null && (opts as JobOptions).repeat !== undefined) {
+      this.#assertOpen();
+      const record = await schedulers.addRepeatable(this.#schedulers, name, data, opts as Record<string, unknown>);
+      return record ? this.#job(record) : undefined;
+    }
+    const [job] = await this.addBulk([{ name, data, opts: opts as JobOptions }]);
     return job!;
   }
 
@@ -165,6 +184,76 @@ export class Queue<Data = unknown, Result = unknown> {
       if (deduplicated !== undefined) this.#events.emit('deduplicated', record.id, deduplicated);
       return this.#job(record);
     });
+  }
+
+  // ---- Repeatable jobs and job schedulers -------------------------------------------------
+
+  /**
+   * Create the job scheduler `id`, or change it in place (BullMQ's `upsertJobScheduler`): its
+   * iterations are jobs named `template.name` (default: the id) with its data and options, one per
+   * slot of `repeat` — `{ every }` ms, or a cron `pattern` (5 fields, or 6 with seconds) with
+   * `tz`, and `startDate`, `endDate`, `limit`, `immediately`, `offset`, `catchUp`. Only the next
+   * iteration is stored (delayed until its slot, id `repeat:<id>:<slot ms>`); the claim that takes
+   * it adds the one after. Upserting the same definition again changes nothing. Resolves with the
+   * next iteration, or undefined when the schedule has no slot left.
+   *
+   * @example
+   * await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 }, { name: 'sync', opts: { attempts: 3 } });
+   */
+  async upsertJobScheduler(id: string, repeat: RepeatOptions, template?: JobSchedulerTemplate<Data>): Promise<Job<Data, Result> | undefined> {
+    this.#assertOpen();
+    const record = await schedulers.upsertJobScheduler(this.#schedulers, id, repeat, template);
+    return record ? this.#job(record) : undefined;
+  }
+
+  /** The job scheduler `id` (BullMQ's shape), or undefined. */
+  getJobScheduler(id: string): Promise<JobSchedulerJson<Data> | undefined> {
+    return schedulers.getJobScheduler<Data>(this.#schedulers, id);
+  }
+
+  /**
+   * The job schedulers, repeatable jobs added with `add` included, by the time of their next
+   * iteration: latest first, or earliest first with `asc` (ended ones last); `start`..`end` inclusive.
+   */
+  getJobSchedulers(start = 0, end = -1, asc = false): Promise<JobSchedulerJson<Data>[]> {
+    return schedulers.getJobSchedulers<Data>(this.#schedulers, start, end, asc);
+  }
+
+  getJobSchedulersCount(): Promise<number> {
+    return schedulers.countJobSchedulers(this.#schedulers);
+  }
+
+  /**
+   * Remove the job scheduler `id` and its next iteration if that has not started (one that runs
+   * finishes, and none follows it), in every tab. Resolves with whether it existed.
+   */
+  removeJobScheduler(id: string): Promise<boolean> {
+    return schedulers.removeJobScheduler(this.#schedulers, id);
+  }
+
+  /** Bull's list of repeatable jobs: `{ key, name, id, endDate, tz, pattern, every, next }` (job schedulers included). */
+  getRepeatableJobs(start = 0, end = -1, asc = false): Promise<RepeatableJob[]> {
+    return schedulers.getRepeatableJobs(this.#schedulers, start, end, asc);
+  }
+
+  getRepeatableCount(): Promise<number> {
+    return schedulers.countJobSchedulers(this.#schedulers);
+  }
+
+  /**
+   * Remove the repeatable job added with this name, repeat options and `jobId` (Bull's
+   * `removeRepeatable`; the name defaults to `'__default__'`). Resolves with whether it existed.
+   */
+  removeRepeatable(name: string, repeat: RepeatOptions, jobId?: string): Promise<boolean>;
+  removeRepeatable(repeat: RepeatOptions, jobId?: string): Promise<boolean>;
+  async removeRepeatable(...args: unknown[]): Promise<boolean> {
+    const [name, repeat, jobId] = typeof args[0] === 'string' ? args : ['__default__', ...args];
+    return schedulers.removeRepeatable(this.#schedulers, name as string, repeat, jobId as string | undefined);
+  }
+
+  /** Remove the repeatable job (or job scheduler) with this key, as `getRepeatableJobs()` lists it. */
+  removeRepeatableByKey(key: string): Promise<boolean> {
+    return schedulers.removeJobScheduler(this.#schedulers, key);
   }
 
   // ---- Reading ----------------------------------------------------------------------------
@@ -396,7 +485,7 @@ export class Queue<Data = unknown, Result = unknown> {
   }
 
   /** Recompute every job's projection from the log. The log is the truth; this proves it. */
-  async rebuild(): Promise<{ jobs: number; events: number }> {
+  async rebuild(): Promise<{ jobs: number; schedulers: number; events: number }> {
     this.#assertOpen();
     return rebuildProjections(await this.#open());
   }
@@ -534,6 +623,11 @@ export class Queue<Data = unknown, Result = unknown> {
   /** A job's events, oldest first (empty once the job is removed). */
   async getJobHistory(id: string | number): Promise<StoredJobEvent[]> {
     return readHistory(await this.#open(), String(id));
+  }
+
+  /** A job scheduler's events, oldest first: every change of its definition, its newest iteration, its end or removal. */
+  getJobSchedulerHistory(id: string): Promise<StoredSchedulerEvent[]> {
+    return schedulers.getJobSchedulerHistory(this.#schedulers, id);
   }
 
   /** When the earliest delayed job falls due (Unix ms), or null when none is delayed. */

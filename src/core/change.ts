@@ -1,7 +1,7 @@
 // A committed change: what every instance of a queue learns after a transaction commits, whether
 // it made the change or read it in the log after another tab did. Type-only apart from the list of
 // types and publicChange.
-import type { JobEvent, QueueEvent } from './events.js';
+import type { JobEvent, QueueEvent, SchedulerEvent } from './events.js';
 import type { JobContext } from './machine.js';
 import type { JobProgress, JobState } from './types.js';
 
@@ -9,7 +9,8 @@ import type { JobProgress, JobState } from './types.js';
 export const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
   'failed', 'postponed', 'stalled', 'released', 'retried', 'delayChanged', 'priorityChanged', 'removed', 'paused', 'resumed', 'obliterated',
-] as const satisfies readonly (JobEvent['type'] | QueueEvent['type'] | 'removed' | 'obliterated')[];
+  'schedulerUpserted', 'iterationAdded', 'schedulerEnded', 'schedulerRemoved',
+] as const satisfies readonly (JobEvent['type'] | QueueEvent['type'] | SchedulerEvent['type'] | 'removed' | 'obliterated')[];
 
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
@@ -20,8 +21,10 @@ export type ChangeType = (typeof CHANGE_TYPES)[number];
 export interface QueueChange {
   /** The log's sequence number of the change. */
   seq: number;
-  /** The job, or undefined for a change of the queue itself (pause, resume, obliterate). */
+  /** The job, or undefined for a change of the queue itself (pause, resume, obliterate) or of a scheduler. */
   jobId?: string;
+  /** For the changes of a job scheduler: its id. */
+  schedulerId?: string;
   type: ChangeType;
   /** The job's state after the change (before it, for `removed`). */
   state?: JobState;

@@ -1,6 +1,6 @@
 // The events of the log: the stored format that must stay readable by every later version.
 // Type-only. Times are Unix milliseconds, taken once when the event is made, so folds are pure.
-import type { JobOpts, JobProgress, JobState } from './types.js';
+import type { JobOpts, JobProgress, JobState, Repeat } from './types.js';
 
 interface EventOf<Type extends string, Payload> {
   type: Type;
@@ -78,7 +78,38 @@ export type QueueEvent = EventOf<'paused', Record<string, never>> | EventOf<'res
  * (the fold of the job's history up to it, written with it so a reader of the log — another tab
  * catching up — needs no fold; logs written before it existed lack it).
  */
-export type StoredJobEvent = JobEvent & { seq: number; jobId: string; state?: JobState };
+export type StoredJobEvent = JobEvent & { seq: number; jobId: string; state?: JobState; schedulerId?: undefined };
 
-/** An event as stored: a global sequence number, and the job it belongs to (none for queue events). */
-export type StoredEvent = StoredJobEvent | (QueueEvent & { seq: number; jobId?: undefined });
+/**
+ * A job scheduler was created or changed (`upsertJobScheduler`, or `add` with `repeat`): the
+ * template of its iterations and when they run. `jobId` is Bull's `jobId` of a repeatable job (part
+ * of its key), `withdrawn` the scheduler's next iteration, removed because the schedule changed.
+ */
+export type SchedulerUpserted = EventOf<'schedulerUpserted', {
+  name: string;
+  data: unknown;
+  opts: JobOpts;
+  repeat: Repeat;
+  jobId: string | null;
+  withdrawn: string | null;
+}>;
+/**
+ * The scheduler's next iteration was added: job `jobId`, for the slot at `slot` (Unix ms), its
+ * `count`-th iteration. Only a scheduler's newest `iterationAdded` is kept in the log (it replaces
+ * the one before): the iterations' own histories are their jobs'.
+ */
+export type IterationAdded = EventOf<'iterationAdded', { jobId: string; slot: number; count: number }>;
+/** No slot is left: `limit` iterations were added, the next slot is past `endDate`, or the pattern never matches again. */
+export type SchedulerEnded = EventOf<'schedulerEnded', { reason: 'limit' | 'endDate' | 'pattern' }>;
+/** The scheduler was removed, and with it its next iteration (`withdrawn`) if that had not started. */
+export type SchedulerRemoved = EventOf<'schedulerRemoved', { withdrawn: string | null }>;
+
+export type SchedulerEvent = SchedulerUpserted | IterationAdded | SchedulerEnded | SchedulerRemoved;
+
+export type SchedulerEventType = SchedulerEvent['type'];
+
+/** A scheduler event as stored: no job id, the scheduler's id instead. */
+export type StoredSchedulerEvent = SchedulerEvent & { seq: number; schedulerId: string; jobId?: undefined };
+
+/** An event as stored: a global sequence number, and the job it belongs to (none for queue and scheduler events). */
+export type StoredEvent = StoredJobEvent | (QueueEvent & { seq: number; jobId?: undefined; schedulerId?: undefined }) | StoredSchedulerEvent;

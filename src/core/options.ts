@@ -90,7 +90,7 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
 export function resolveJobOptions<J>(options: unknown, queue: ResolvedQueueOptions<J>): JobOpts {
   const own = options === undefined ? {} : checkJobOptions(options, queue.settings, '');
   const merged: JobOptions = { ...queue.defaultJobOptions, ...own };
-  const { backoff, ...rest } = merged;
+  const { backoff, repeat: _repeat, ...rest } = merged; // checkJobOptions refuses repeat
   const opts: JobOpts = { ...rest, attempts: merged.attempts ?? 1, delay: merged.delay ?? 0 };
   if (backoff !== undefined) opts.backoff = typeof backoff === 'number' ? { type: 'fixed', delay: backoff } : { ...backoff };
   return opts;
@@ -99,6 +99,9 @@ export function resolveJobOptions<J>(options: unknown, queue: ResolvedQueueOptio
 function checkJobOptions(options: unknown, settings: { backoffStrategies: object }, path: string): JobOptions {
   const o = plainObject(options, 'Job options');
   for (const key of Object.keys(o)) {
+    if (key === 'repeat') {
+      throw new InvalidOptionError(`Job option ${path}repeat is taken by add() alone, where it registers a repeatable job: use add(name, data, { repeat }) or upsertJobScheduler()`);
+    }
     if (!JOB_OPTION_KEYS.has(key as keyof JobOptions)) {
       throw new InvalidOptionError(`Unknown job option ${path}${key}`);
     }
@@ -176,6 +179,10 @@ function checkJobId(value: unknown, name: string): void {
   // Auto ids are '1', '2', ...: an all-digit custom id would collide with a future auto id.
   if (/^\d+$/.test(value)) {
     throw new InvalidOptionError(`Invalid job option ${name}: ${describe(value)} is all digits, which is reserved for automatic ids`);
+  }
+  // Iterations of job schedulers are `repeat:<scheduler>:<slot>`: one id per slot, nobody else's.
+  if (value.startsWith('repeat:')) {
+    throw new InvalidOptionError(`Invalid job option ${name}: ${describe(value)} starts with "repeat:", which is reserved for the iterations of job schedulers`);
   }
 }
 

@@ -40,6 +40,47 @@ export interface DeduplicationOptions {
   ttl?: number;
 }
 
+/**
+ * When a job repeats: every `every` ms, or on the slots of a cron `pattern`. Bull's `repeat` job
+ * option and BullMQ's `upsertJobScheduler` take these.
+ */
+export interface RepeatOptions {
+  /** Repeat every this many **milliseconds**; slots fall on multiples of it (plus `offset`). */
+  every?: number;
+  /** A cron pattern: 5 fields, or 6 with leading seconds (`'*\/10 * * * * *'` is every 10 s). */
+  pattern?: string;
+  /** The IANA time zone the pattern is read in (`'Europe/Berlin'`). Default: the browser's. */
+  tz?: string;
+  /** No slot before this time (a Date, an ISO string or Unix ms). */
+  startDate?: Date | string | number;
+  /** No slot after this time (a Date, an ISO string or Unix ms). */
+  endDate?: Date | string | number;
+  /** At most this many iterations. */
+  limit?: number;
+  /** The first iteration runs now (for `every`: the slot that began before now) instead of at the next slot. */
+  immediately?: boolean;
+  /** With `every`: slots fall this many ms after the multiples of `every`. */
+  offset?: number;
+  /**
+   * When slots were missed (the browser was closed): `'once'` (default, Bull's behaviour) runs one
+   * iteration for all of them and then goes on from now; `'all'` runs one iteration per missed slot.
+   */
+  catchUp?: 'once' | 'all';
+}
+
+/** Repeat options as stored: checked, dates as Unix ms, defaults left out. */
+export interface Repeat {
+  every?: number;
+  pattern?: string;
+  tz?: string;
+  startDate?: number;
+  endDate?: number;
+  limit?: number;
+  immediately?: true;
+  offset?: number;
+  catchUp?: 'all';
+}
+
 /** Options accepted by `add()`, `addBulk()` and `defaultJobOptions`. All are validated. */
 export interface JobOptions {
   /** 1 (highest) .. 2^31-1. Jobs without a priority run after every prioritised job. */
@@ -64,13 +105,22 @@ export interface JobOptions {
   stackTraceLimit?: number;
   /** Add nothing while another job holds this deduplication id (BullMQ's `deduplication`). */
   deduplication?: DeduplicationOptions;
+  /**
+   * `add()` only: make this a repeatable job (Bull's form of a job scheduler). `add` then
+   * registers the schedule and resolves with its next iteration.
+   */
+  repeat?: RepeatOptions;
 }
 
 /** Job options as stored: given options plus the defaults `attempts: 1`, `delay: 0`, backoff normalised. */
-export interface JobOpts extends Omit<JobOptions, 'backoff'> {
+export interface JobOpts extends Omit<JobOptions, 'backoff' | 'repeat'> {
   attempts: number;
   delay: number;
   backoff?: BackoffOptions;
+  /** An iteration of a job scheduler: its schedule, and which iteration it is (`count`, from 1). */
+  repeat?: Repeat & { count: number };
+  /** An iteration of a job scheduler: the scheduler's id (BullMQ's name for it). */
+  repeatJobKey?: string;
 }
 
 /**

@@ -11,8 +11,10 @@ import {
   type JobOptions,
   type JobPage,
   type JobRecord,
+  type JobSchedulerJson,
   type JobState,
   type PageStart,
+  type QueueChange,
   type StoredJobEvent,
   type WorkerInfo,
 } from '../index.js';
@@ -20,6 +22,7 @@ import { h, replaceChildren } from './dom.js';
 import { formatClock, formatCount, formatProgress, formatTime, formatValue, parseJsonInput } from './format.js';
 import { machineGraph } from './machine-graph.js';
 import { createMachineView, type MachineView } from './machine-view.js';
+import { createSchedulersView, type SchedulersView } from './schedulers-view.js';
 import { STYLES } from './styles.js';
 import { travelSteps, type TravelStep } from './time-travel.js';
 
@@ -60,6 +63,7 @@ export class JobtrailInspector extends ElementBase {
 
   readonly #ui: Ui;
   readonly #machine: MachineView;
+  readonly #schedulersView: SchedulersView;
 
   #connected = false;
   /** Bumped whenever the queue is opened or closed: reads of an older session are dropped. */
@@ -74,6 +78,7 @@ export class JobtrailInspector extends ElementBase {
   #counts: JobCounts | null = null;
   #paused = false;
   #workers: WorkerInfo[] | null = null;
+  #schedulers: JobSchedulerJson[] | null = null;
   #workersTimer: ReturnType<typeof setInterval> | null = null;
 
   #selectedId: string | null = null;
@@ -87,13 +92,17 @@ export class JobtrailInspector extends ElementBase {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #loading = false;
   #dirty = false;
-  #onChange = () => this.#invalidate();
+  #onChange = (change: QueueChange) => {
+    this.#schedulersView.noteChange(change);
+    this.#invalidate();
+  };
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
     this.#machine = createMachineView(machineGraph());
-    this.#ui = buildUi(this.#machine);
+    this.#schedulersView = createSchedulersView((id) => void this.#removeScheduler(id));
+    this.#ui = buildUi(this.#machine, this.#schedulersView.element);
     root.append(h('style', {}, STYLES), this.#ui.root);
     this.#wire();
   }
@@ -188,6 +197,8 @@ export class JobtrailInspector extends ElementBase {
     this.#page = null;
     this.#counts = null;
     this.#workers = null;
+    this.#schedulers = null;
+    this.#schedulersView.reset();
     this.#selectedId = null;
     this.#record = null;
     this.#history = null;
@@ -219,12 +230,13 @@ export class JobtrailInspector extends ElementBase {
     this.#dirty = false;
     try {
       const selected = this.#selectedId;
-      const [counts, paused, page, record, workers] = await Promise.all([
+      const [counts, paused, page, record, workers, schedulers] = await Promise.all([
         queue.getJobCounts(),
         queue.isPaused(),
         this.#readPage(queue),
         selected === null ? null : queue.getJobRecord(selected),
         queue.getWorkers(),
+        queue.getJobSchedulers(0, -1, true),
       ]);
       let history = this.#history;
       if (selected !== null && record && (history?.id !== selected || history.seq < record.seq)) {
@@ -236,6 +248,7 @@ export class JobtrailInspector extends ElementBase {
       this.#paused = paused;
       this.#page = page;
       this.#workers = workers;
+      this.#schedulers = schedulers;
       if (selected !== null && selected === this.#selectedId) {
         if (!record) {
           this.#ui.placeholder.textContent = `Job ${selected} no longer exists: it was removed or cleaned.`;
@@ -301,6 +314,7 @@ export class JobtrailInspector extends ElementBase {
     ui.queueControls.forEach((el) => (el.disabled = this.#queue === null));
     this.#renderCounts();
     this.#renderWorkers();
+    this.#schedulersView.render(this.#schedulers);
     this.#renderRows();
     this.#renderDetail();
   }
@@ -310,7 +324,9 @@ export class JobtrailInspector extends ElementBase {
     this.#page = null;
     this.#record = null;
     this.#workers = null;
+    this.#schedulers = null;
     this.#renderWorkers();
+    this.#schedulersView.render(null);
     this.#say(message);
     this.#ui.queueControls.forEach((el) => (el.disabled = true));
     this.#renderCounts();
@@ -519,6 +535,13 @@ export class JobtrailInspector extends ElementBase {
         this.#history = null;
       }
       return `${done} job ${id}.`;
+    });
+  }
+
+  async #removeScheduler(id: string): Promise<void> {
+    await this.#act(`Removing job scheduler ${id}`, async (queue) => {
+      if (!(await queue.removeJobScheduler(id))) throw new Error(`job scheduler ${id} no longer exists`);
+      return `Removed job scheduler ${id}.`;
     });
   }
 
@@ -775,7 +798,7 @@ interface Ui {
   timeline: HTMLTableSectionElement;
 }
 
-function buildUi(machine: MachineView): Ui {
+function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
   const button = (label: string, props: Record<string, string> = {}) => h('button', { type: 'button', ...props }, label);
   const queueSelect = h('select', { class: 'queue-select' });
   const reloadQueues = button('↻', { 'aria-label': 'Reload the list of queues', title: 'Reload the list of queues' });
@@ -868,6 +891,7 @@ function buildUi(machine: MachineView): Ui {
         h('h3', { id: 'jobs-heading' }, 'Jobs'),
         counts,
         workers,
+        schedulers,
         searchForm,
         table,
         h('div', { class: 'pager' }, newer, range, older),

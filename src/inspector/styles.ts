@@ -99,6 +99,17 @@ tr:focus-visible { outline-offset: -2px; }
 .counts button[aria-pressed="true"] { background: var(--jt-accent); border-color: var(--jt-accent); color: var(--jt-accent-fg); }
 .counts .n { font-variant-numeric: tabular-nums; font-weight: 600; }
 .workers { margin-bottom: 10px; }
+.schedulers { margin-bottom: 10px; font-size: 13px; }
+.schedulers .empty { color: var(--jt-muted); margin: 6px 0; }
+.scheduler-table { width: 100%; border-collapse: collapse; margin-top: 6px; }
+.scheduler-table th, .scheduler-table td { text-align: left; padding: 2px 6px; border-bottom: 1px solid var(--jt-border); }
+.scheduler-table th, .scheduler-table td.num, .scheduler-table button { white-space: nowrap; }
+.scheduler-table td.num { text-align: right; }
+.scheduler-table td.id { overflow-wrap: anywhere; }
+.scheduler-table .job-name { color: var(--jt-muted); }
+.schedulers h4 { margin: 8px 0 2px; font-size: 12px; }
+.scheduler-changes { list-style: none; margin: 0; padding: 0; max-height: 8em; overflow: auto; }
+.scheduler-changes time { color: var(--jt-muted); font-variant-numeric: tabular-nums; }
 .workers-list { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 4px; font-size: 13px; }
 .workers-list li { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
 .workers-list li.empty { color: var(--jt-muted); }

@@ -13,8 +13,11 @@ import type { QueueDB } from '../store/open-db.js';
 import { announceOwner, forgetOwner, pruneOwners } from '../store/owners.js';
 import type { JobRecord } from '../store/record.js';
 import { releaseJobs, type Claim } from '../store/release-jobs.js';
+import { reviveSchedulers } from '../store/advance-schedulers.js';
+import { readSchedulers } from '../store/scheduler-reads.js';
 import { stallJobs } from '../store/stall-jobs.js';
 import type { WriteBatch } from '../store/write-batch.js';
+import { cronParser, loadCronParser } from './cron.js';
 import { Liveness } from './liveness.js';
 import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
 import { contextKind, contextUrl } from './presence.js';
@@ -145,6 +148,7 @@ export class Runner<J, Result> {
     if (change.type === 'removed' && running && change.seq > running.claimSeq) {
       running.controller.abort(new JobtrailError('ERR_NOT_FOUND', `Job ${change.jobId} was removed`));
     }
+    if (change.type === 'schedulerUpserted' && cronParser() === null && this.startedAt > 0) void this.preloadCronParser();
   }
 
   /**
@@ -233,6 +237,7 @@ export class Runner<J, Result> {
     globalThis.addEventListener?.('online', this.onOnline);
     globalThis.document?.addEventListener('visibilitychange', this.onVisibilityChange);
     await this.liveness.start();
+    await this.preloadCronParser();
     this.startedAt = Date.now();
     const interval = this.host.settings.stalledInterval;
     const sweepAgain = () => {
@@ -351,6 +356,7 @@ export class Runner<J, Result> {
       now,
       limiter: this.host.limiter,
       newToken: () => globalThis.crypto.randomUUID(),
+      cron: cronParser(),
       take: (name: string) => {
         if (taken >= free) return false;
         const handler = this.handlerFor(name);
@@ -373,6 +379,7 @@ export class Runner<J, Result> {
       });
     }
     if (claim.limitedUntil !== null) this.setTimer('limit', claim.limitedUntil, () => this.wake());
+    if (claim.unadvanced.length > 0) void this.scheduleWithCronParser();
     if (claim.claimed.length < asked) this.mayHaveWork = false;
     if (claim.claimed.length > 0) this.drained = false;
     else if (asked > 0 && claim.waiting === 0 && !claim.paused && !this.drained) {
@@ -439,13 +446,40 @@ export class Runner<J, Result> {
     if (this.closing) return;
     try {
       const check = await this.liveness.check();
-      const { stalled, liveOwners } = await this.host.write('checking for stalled jobs', async (batch) => {
-        const result = await stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now: Date.now() });
+      const { stalled, liveOwners, unadvanced } = await this.host.write('checking for stalled jobs', async (batch) => {
+        const now = Date.now();
+        const result = await stallJobs(batch, { ...check, maxStalledCount: this.host.settings.maxStalledCount, now });
         await pruneOwners(batch, check.isAlive, check.claimedBefore);
-        return result;
+        // A scheduler whose next iteration went missing (removed, or taken without the cron parser) gets one.
+        const { unadvanced } = await reviveSchedulers(batch, now, cronParser());
+        return { ...result, unadvanced };
       });
       for (const owner of liveOwners) this.liveness.watch(owner);
       if (stalled.length > 0) this.wake();
+      if (unadvanced.length > 0) void this.scheduleWithCronParser();
+    } catch (err) {
+      if (!this.closing) this.host.emitError(err);
+    }
+  }
+
+  /**
+   * Load the cron parser ahead of the claims that need it (nothing but IndexedDB may be awaited in
+   * a transaction) when a scheduler with a pattern exists.
+   */
+  private async preloadCronParser(): Promise<void> {
+    try {
+      if (cronParser() === null && (await readSchedulers(this.db)).some((s) => s.repeat.pattern !== undefined)) await loadCronParser();
+    } catch (err) {
+      if (!this.closing) this.host.emitError(err);
+    }
+  }
+
+  /** A claim took iterations of pattern schedulers without the parser: load it, then add their next iterations. */
+  private async scheduleWithCronParser(): Promise<void> {
+    try {
+      const cron = await loadCronParser();
+      if (this.closing) return;
+      await this.host.write('adding the next iterations of job schedulers', (batch) => reviveSchedulers(batch, Date.now(), cron));
     } catch (err) {
       if (!this.closing) this.host.emitError(err);
     }

@@ -1,10 +1,13 @@
 // claimJobs — reads: meta (paused flag, limiter window), the due delayed jobs and the first waiting
 // jobs from their floors. Appends: `promoted` for each due delayed job (in due order), then `active`
-// with a fresh claim token for each job taken. Claims nothing while the queue is paused.
+// with a fresh claim token for each job taken, then the next iteration of each job scheduler whose
+// current iteration it took (see advance-schedulers.ts). Claims nothing while the queue is paused.
 // Because it runs in one readwrite transaction, two tabs can never take the same job.
 import type { JobRecord } from './record.js';
 import { limiterBudget, recordStarts } from '../core/limiter.js';
+import type { CronNext } from '../core/schedule.js';
 import type { RateLimiter } from '../core/types.js';
+import { advanceSchedulers } from './advance-schedulers.js';
 import type { WriteBatch } from './write-batch.js';
 
 export interface ClaimRequest {
@@ -16,6 +19,8 @@ export interface ClaimRequest {
   now: number;
   limiter: RateLimiter | null;
   newToken: () => string;
+  /** The cron parser, if loaded: without it a scheduler with a pattern is left for reviveSchedulers. */
+  cron?: CronNext | null;
 }
 
 export interface ClaimResult {
@@ -27,6 +32,8 @@ export interface ClaimResult {
   paused: boolean;
   /** Waiting jobs left after the claim. */
   waiting: number;
+  /** Job schedulers whose iteration was taken but that need the cron parser to add the next one. */
+  unadvanced: string[];
 }
 
 /** How many delayed jobs one transaction promotes at most; the rest go in the next claim. */
@@ -35,7 +42,7 @@ const PROMOTE_BATCH = 1000;
 export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<ClaimResult> {
   const { meta } = batch;
   const nextDueAt = await promoteDueJobs(batch, req.now);
-  const result: ClaimResult = { claimed: [], nextDueAt, limitedUntil: null, paused: meta.paused, waiting: meta.counts.waiting };
+  const result: ClaimResult = { claimed: [], nextDueAt, limitedUntil: null, paused: meta.paused, waiting: meta.counts.waiting, unadvanced: [] };
   if (meta.paused || req.max <= 0 || meta.counts.waiting === 0) return result;
 
   let budget = req.max;
@@ -62,6 +69,9 @@ export async function claimJobs(batch: WriteBatch, req: ClaimRequest): Promise<C
     const payload = { token: req.newToken(), owner: req.owner };
     result.claimed.push(batch.append(record, record.id, { type: 'active', time: now, payload }));
   }
+  const advanced = await advanceSchedulers(batch, result.claimed, now, req.cron ?? null);
+  if (advanced.nextDueAt !== null && (result.nextDueAt === null || advanced.nextDueAt < result.nextDueAt)) result.nextDueAt = advanced.nextDueAt;
+  result.unadvanced = advanced.unadvanced;
   if (req.limiter && meta.limiter) {
     const recorded = recordStarts(meta.limiter, req.limiter, chosen.length, now);
     meta.limiter = recorded.state;

@@ -61,6 +61,8 @@ export function changesOf(entries: readonly LogEntry[], seen: (seq: number) => b
         if (state === 'failed') changes.push({ seq: lastSeq, jobId, type: 'failed', state, failedReason: entry.failedReason ?? 'failed' });
       }
       changes.push(state === undefined ? { seq, jobId, type: 'removed' } : { seq, jobId, type: 'removed', state });
+    } else if (entry.schedulerId !== undefined) {
+      changes.push({ seq: entry.seq, type: entry.type, schedulerId: entry.schedulerId });
     } else if (entry.jobId === undefined) {
       changes.push({ seq: entry.seq, type: entry.type });
     } else if (entry.state !== undefined) {

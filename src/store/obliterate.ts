@@ -1,8 +1,8 @@
-// obliterate — reads: meta, the active jobs. Deletes: every job, the whole log and the removal
-// records (store clears, not job by job, so it stays fast for large queues), and resets meta (ids
-// start again at 1; the paused flag and limiter window go). Writes: a removal record for each active
-// job (so the processors running them abort, in every tab) and one for the whole queue. Refuses
-// while jobs are active, unless forced.
+// obliterate — reads: meta, the active jobs. Deletes: every job, every job scheduler, the whole log
+// and the removal records (store clears, not job by job, so it stays fast for large queues), and
+// resets meta (ids start again at 1; the paused flag and limiter window go). Writes: a removal
+// record for each active job (so the processors running them abort, in every tab) and one for the
+// whole queue. Refuses while jobs are active, unless forced.
 import { JobtrailError } from '../core/errors.js';
 import type { JobRecord } from './record.js';
 import { emptyMeta } from './schema.js';
@@ -21,6 +21,7 @@ export async function obliterate(batch: WriteBatch, queueName: string, force: bo
   await tx.objectStore('jobs').clear();
   await tx.objectStore('events').clear();
   await tx.objectStore('removals').clear();
+  await tx.objectStore('schedulers').clear();
   // Sequence numbers keep growing: a change from before the wipe can never pass for a newer one.
   Object.assign(meta, emptyMeta(), { seq: meta.seq });
   // Active jobs are announced one by one, so the processors running them abort; everyone else

@@ -25,6 +25,26 @@ export function lostError(db: QueueDB): JobtrailError | undefined {
   return lost.get(db);
 }
 
+/**
+ * Why `db` can no longer be used, for a request that just failed with `err`. A connection the
+ * browser closes under us refuses requests at once (InvalidStateError) but says so — its `close`
+ * event, where the loss is recorded — only once its running transactions have ended: for such a
+ * failure, wait for that event (at most `ms`) before telling a storage error from the loss.
+ */
+export async function lossBehind(db: QueueDB, err: unknown, ms = 250): Promise<JobtrailError | undefined> {
+  if (lost.has(db) || (err as { name?: unknown } | null)?.name !== 'InvalidStateError') return lost.get(db);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      db.removeEventListener('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    db.addEventListener('close', done);
+  });
+  return lost.get(db);
+}
+
 function lossError(name: string, loss: Loss, newVersion: number | null): JobtrailError {
   const what = {
     deleted: `the database ${name} was deleted (by another tab, or with the site's data)`,
@@ -54,6 +74,11 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
         }
         if (oldVersion < 3) {
           db.createObjectStore('removals', { keyPath: 'seq' });
+        }
+        if (oldVersion < 4) {
+          // Job schedulers: their projection, and their events in the log found by scheduler.
+          db.createObjectStore('schedulers', { keyPath: 'id' });
+          tx.objectStore('events').createIndex('byScheduler', ['schedulerId', 'seq']);
         }
       },
       blocking(_currentVersion, newVersion) {

@@ -3,7 +3,7 @@ import { JobtrailError, storageError } from '../core/errors.js';
 import type { StoredEvent, StoredJobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
-import { lostError, type QueueDB } from './open-db.js';
+import { lossBehind, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord } from './schema.js';
 
 export async function readMeta(db: QueueDB): Promise<MetaRecord> {
@@ -66,6 +66,6 @@ export async function guard<T>(db: QueueDB, doing: string, body: () => Promise<T
   try {
     return await body();
   } catch (err) {
-    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
+    throw (await lossBehind(db, err)) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }

@@ -6,10 +6,11 @@ import type { LimiterState } from '../core/limiter.js';
 import type { MetricType, MinuteCounts } from '../core/metrics.js';
 import type { Rank } from '../core/rank.js';
 import type { JobRecord } from './record.js';
+import type { SchedulerRecord } from './scheduler-record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. */
-export const DB_VERSION = 3;
+/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by scheduler. */
+export const DB_VERSION = 4;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -89,13 +90,15 @@ export interface QueueSchema extends DBSchema {
     /** `byDedup` (version 2): jobs added with a deduplication id, by that id and creation. */
     indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number]; byDedup: [string, number] };
   };
-  /** The log. */
-  events: { key: number; value: StoredEvent; indexes: { byJob: [string, number] } };
+  /** The log. `byScheduler` (version 4): the events of each job scheduler. */
+  events: { key: number; value: StoredEvent; indexes: { byJob: [string, number]; byScheduler: [string, number] } };
   owners: { key: string; value: OwnerRecord };
   removals: { key: number; value: RemovalRecord };
+  /** The projection of job schedulers (version 4): one record per scheduler. */
+  schedulers: { key: string; value: SchedulerRecord };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers';
 
 export function emptyMeta(): MetaRecord {
   return {
@@ -119,6 +122,10 @@ export function stateRange(state: JobState, floor?: Rank, aboveFloor = false): I
 /** Every job added with deduplication id `id`, oldest first. */
 export function dedupRange(id: string): IDBKeyRange {
   return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+}
+
+export function schedulerEventsRange(schedulerId: string): IDBKeyRange {
+  return IDBKeyRange.bound([schedulerId, -Infinity], [schedulerId, Infinity]);
 }
 
 export function jobEventsRange(jobId: string): IDBKeyRange {

@@ -9,7 +9,7 @@ import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
-import { lostError, type QueueDB } from './open-db.js';
+import { lossBehind, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
@@ -17,7 +17,7 @@ export const REMOVALS_KEPT = 10_000;
 /** Prune removal records this many seqs at a time, in one range delete. */
 const PRUNE_STEP = 1000;
 
-type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals')[];
+type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers')[];
 export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
 
 export class WriteBatch {
@@ -38,7 +38,7 @@ export class WriteBatch {
 
   /** Reads of `prefetch` jobs go out with the meta read: one round trip to the database, not two. */
   static async begin(db: QueueDB, prefetch: readonly string[] = []): Promise<WriteBatch> {
-    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals'], 'readwrite') as WriteTx;
+    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers'], 'readwrite') as WriteTx;
     tx.done.catch(() => {}); // observed in commit()
     const metaRead = tx.objectStore('meta').get(META_KEY);
     const early = new Map(prefetch.map((id) => [id, tx.objectStore('jobs').get(id)] as const));
@@ -204,7 +204,7 @@ export async function write<T>(
     return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq } };
   } catch (err) {
     batch?.abort();
-    throw lostError(db) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
+    throw (await lossBehind(db, err)) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }
 

@@ -185,7 +185,8 @@ function rewrite(code: string, path: string, target: 'node' | 'browser'): string
   if (target === 'node') {
     out = out
       .replace(/from 'jobtrail'/g, `from '${to('test/docs/jobtrail-tracked.js')}'`)
-      .replace(/from 'jobtrail\/(worker|sw|bridge)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
+      .replace(/from 'jobtrail\/(worker|sw|bridge|cron)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
+      .replace(/import\('jobtrail\/cron'\)/g, `import('${to('src/cron.js')}')`)
       .replace(/from 'jobtrail\/inspector'/g, `from '${to('src/inspector/index.js')}'`);
   }
   return out;

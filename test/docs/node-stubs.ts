@@ -44,3 +44,38 @@ export function fetchRelativeTo(base: string): () => void {
     original(typeof input === 'string' && input.startsWith('/') ? new URL(input, base) : input, init);
   return () => void (globalThis.fetch = original);
 }
+
+/**
+ * A page whose service worker registration (`navigator.serviceWorker.ready`) offers Periodic
+ * Background Sync: `registered` resolves with the first tag and options registered.
+ */
+export function fakePeriodicSync(): { registered: Promise<[string, { minInterval?: number } | undefined]>; restore: () => void } {
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  let resolve!: (value: [string, { minInterval?: number } | undefined]) => void;
+  const registered = new Promise<[string, { minInterval?: number } | undefined]>((r) => (resolve = r));
+  const periodicSync = {
+    register: async (tag: string, options?: { minInterval?: number }) => resolve([tag, options]),
+    unregister: async () => {},
+  };
+  Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { onLine: true, serviceWorker: { ready: Promise.resolve({ periodicSync }) } } });
+  return { registered, restore: () => void (had ? Object.defineProperty(globalThis, 'navigator', had) : delete (globalThis as { navigator?: unknown }).navigator) };
+}
+
+/**
+ * A service worker's global scope, as far as event listeners go: `addEventListener` on
+ * `globalThis`, and `fire(event)` to dispatch one. `restore()` takes them away again.
+ */
+export function serviceWorkerScope(): { fire: (event: Event) => void; restore: () => void } {
+  const target = new EventTarget();
+  const scope = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+  const had = { add: scope.addEventListener, remove: scope.removeEventListener };
+  scope.addEventListener = target.addEventListener.bind(target);
+  scope.removeEventListener = target.removeEventListener.bind(target);
+  return {
+    fire: (event) => void target.dispatchEvent(event),
+    restore: () => {
+      scope.addEventListener = had.add;
+      scope.removeEventListener = had.remove;
+    },
+  };
+}

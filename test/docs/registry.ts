@@ -66,6 +66,69 @@ expect(console.logged).toEqual([[\`job \${job.id} finished somewhere\`, 'uploade
 `,
   },
 
+  'README.md#repeatable-jobs-and-job-schedulers/1': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+const fetch = async (url: string, init: RequestInit) => new Response(null, { status: init.method === 'POST' && url.startsWith('/drafts/') ? 204 : 404 });
+`,
+    after: `
+expect(schedulers.map((s) => [s.id, s.every ?? s.pattern]).sort()).toEqual([
+  ['cleanup', '0 3 * * *'],
+  ['report::::0 9 * * 1', '0 9 * * 1'],
+  ['sync-drafts', 300_000],
+]);
+// (A slot may fall due while the test runs: the processor then runs it and the count goes on.)
+for (const s of schedulers) expect(s.iterationCount).toBeGreaterThanOrEqual(1);
+// Starting again (another tab, a reload) changes nothing.
+const before = await drafts.getJobSchedulers();
+await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 }, { name: 'sync', data: { scope: 'all' }, opts: { attempts: 3 } });
+expect(await drafts.getJobSchedulers()).toEqual(before);
+expect((await drafts.getRepeatableJobs()).find((r) => r.name === 'report')).toMatchObject({ key: 'report::::0 9 * * 1', pattern: '0 9 * * 1', id: null });
+// An iteration that falls due runs, and its claim adds the next one.
+const now = await drafts.upsertJobScheduler('now', { every: 3_600_000, immediately: true }, { name: 'sync', data: { scope: 'now' } });
+expect(await now!.finished()).toBe(204);
+expect((await drafts.getJobScheduler('now'))!.iterationCount).toBe(2);
+await drafts.close();
+`,
+  },
+  'README.md#repeatable-jobs-and-job-schedulers/2': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { syncTag } from 'jobtrail/sw';
+import { fakePeriodicSync } from '$docs/node-stubs.js';
+const browser = fakePeriodicSync();
+const drafts = new Queue('docs');
+await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 });
+`,
+    after: `
+expect(await browser.registered).toEqual([syncTag(drafts), { minInterval: 3_600_000 }]);
+browser.restore();
+`,
+  },
+  'README.md#repeatable-jobs-and-job-schedulers/3': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { syncTag } from 'jobtrail/sw';
+import { serviceWorkerScope } from '$docs/node-stubs.js';
+const scope = serviceWorkerScope();
+const drafts = new Queue('docs');
+await drafts.process('sync', async () => 'synced');
+`,
+    after: `
+const job = await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+const waited: Promise<unknown>[] = [];
+scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
+await Promise.all(waited);
+expect(await job!.getState()).toBe('completed');
+scope.restore();
+`,
+  },
+
   // The service worker the page below registers as /sw.js (test/e2e/vite.config.ts serves it there).
   'README.md#service-worker-and-background-sync/1': { runs: { with: 'README.md#service-worker-and-background-sync/2' } },
   'README.md#service-worker-and-background-sync/2': {
@@ -205,6 +268,35 @@ const file = new File(['hello'], 'a.txt');
 const [job] = await uploads.getJobs(['waiting', 'active', 'completed']);
 expect(await job!.finished()).toBe('stored: hello');
 server.restore();
+`,
+  },
+
+  'src/api/queue.ts#upsertJobScheduler': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+const drafts = new Queue('docs');
+`,
+    after: `
+const [scheduler] = await drafts.getJobSchedulers();
+expect(scheduler).toMatchObject({ id: 'sync-drafts', name: 'sync', every: 300_000, iterationCount: 1, template: { opts: { attempts: 3 } } });
+const [next] = await drafts.getDelayed();
+expect(next!.id).toBe(\`repeat:sync-drafts:\${scheduler!.next}\`);
+expect(scheduler!.next! % 300_000).toBe(0);
+`,
+  },
+
+  'src/processing/cron.ts#provideCron': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue, provideCron } from 'jobtrail';
+`,
+    after: `
+const queue = new Queue('docs');
+const job = await queue.upsertJobScheduler('nightly', { pattern: '0 3 * * *', tz: 'UTC' });
+expect(new Date(Number(job!.id.split(':').at(-1))).toISOString()).toMatch(/T03:00:00\\.000Z$/);
 `,
   },
 
@@ -498,6 +590,44 @@ const job = await uploads.add('upload', { file: new File(['x'], 'a.txt') });
 const result = await job.finished();
 if (result !== '/files/uploaded') throw new Error(\`the service worker returned \${result}\`);
 await uploads.close();
+`,
+  },
+
+  'src/sw.ts#requestPeriodicSync': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { requestPeriodicSync, syncTag } from 'jobtrail/sw';
+import { fakePeriodicSync } from '$docs/node-stubs.js';
+const browser = fakePeriodicSync();
+`,
+    after: `
+expect(await browser.registered).toEqual([syncTag(drafts), { minInterval: 3_600_000 }]);
+browser.restore();
+`,
+  },
+
+  'src/sw.ts#servePeriodicSync': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+import { servePeriodicSync, syncTag } from 'jobtrail/sw';
+import { serviceWorkerScope } from '$docs/node-stubs.js';
+const scope = serviceWorkerScope();
+const fetch = async (url: string, init: RequestInit) => new Response(null, { status: url === '/drafts/sync' && init.method === 'POST' ? 204 : 404 });
+`,
+    after: `
+// A slot fell due while no tab was open; the browser wakes the service worker.
+await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+const waited: Promise<unknown>[] = [];
+scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
+await Promise.all(waited);
+const [done] = await drafts.getCompleted();
+expect(done!.returnvalue).toBe(204);
+expect(done!.opts.repeatJobKey).toBe('sync-drafts');
+scope.restore();
 `,
   },
 

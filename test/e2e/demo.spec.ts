@@ -128,6 +128,24 @@ test('the demo loads with no console errors, its service worker active and the i
   expect(problems).toEqual([]);
 });
 
+test('the draft is synced by one job scheduler, however many tabs start it', async ({ openDemo, problems }) => {
+  const [first, second] = [await openDemo(), await openDemo()];
+  for (const page of [first, second]) await expect(page.locator('#draft-status')).toContainText(/Next sync at .+ \(sync #\d+\)\./);
+  const schedulers = await second.evaluate(() => new Promise<unknown[]>((resolve, reject) => {
+    const open = indexedDB.open('jobtrail:drafts');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const read = open.result.transaction('schedulers').objectStore('schedulers').getAll();
+      read.onsuccess = () => {
+        open.result.close();
+        resolve(read.result.map((s: { id: string; repeat: unknown }) => [s.id, s.repeat]));
+      };
+    };
+  }));
+  expect(schedulers).toEqual([['sync-drafts', { every: 30_000 }]]);
+  expect(problems).toEqual([]);
+});
+
 test('picked files upload with progress up to 100%, and the server receives their bytes', async ({ openDemo, problems }) => {
   // Slow enough that every file takes a few chunk round trips the page can see, and the largest
   // is still uploading when the screenshot is taken.

@@ -407,6 +407,38 @@ test('stays usable with 100,000 jobs: pages, searches and counts read only what 
   await expect(ui.count('waiting')).toHaveText('100,001');
 });
 
+test('shows the job schedulers with their schedule, next run and iterations, their changes from any tab, and removes one', async ({ openTab }) => {
+  const page = await openInspector(openTab);
+  const other = await openTab();
+  const ui = inspector(page);
+  const schedulers = ui.root.locator('details.schedulers');
+  const row = (id: string) => schedulers.locator(`tr[data-scheduler="${id}"]`);
+  await other.evaluate(async () => {
+    const queue = (window.state.queue = window.openQueue('q'));
+    await queue.upsertJobScheduler('sync-drafts', { every: 300_000 }, { name: 'sync' });
+    await queue.upsertJobScheduler('cleanup', { pattern: '0 3 * * *', tz: 'Europe/Berlin', limit: 10 });
+  });
+  await expect(schedulers.locator('summary .n')).toHaveText('2');
+  await expect(row('sync-drafts').locator('td')).toHaveText(['sync-drafts → sync', 'every 5 min', /^\d{4}-\d\d-\d\d \d\d:\d\d:00\.000$/, '1', 'Remove']);
+  await expect(row('cleanup').locator('td.schedule')).toHaveText('0 3 * * * (Europe/Berlin)');
+  await expect(row('cleanup').locator('td.iterations')).toHaveText('1 / 10');
+  // The next run is the iteration waiting in the job table.
+  const next = await other.evaluate(async () => (await window.state.queue.getJobScheduler('sync-drafts')).next);
+  await expect(ui.row(`repeat:sync-drafts:${next}`)).toBeVisible();
+
+  // A change in the other tab shows as it happens.
+  await other.evaluate(() => window.state.queue.upsertJobScheduler('sync-drafts', { every: 600_000 }, { name: 'sync' }));
+  await expect(row('sync-drafts').locator('td.schedule')).toHaveText('every 10 min');
+  await expect(schedulers.locator('.scheduler-changes li').first()).toContainText('sync-drafts added its next iteration');
+  await expect(schedulers.locator('.scheduler-changes li[data-type="schedulerUpserted"]').first()).toContainText('sync-drafts created or changed');
+
+  await ui.button('Remove job scheduler cleanup').click();
+  await expect(ui.status).toHaveText('Removed job scheduler cleanup.');
+  await expect(row('cleanup')).toHaveCount(0);
+  await expect(schedulers.locator('.scheduler-changes li').first()).toContainText('cleanup removed');
+  expect(await other.evaluate(async () => (await window.state.queue.getJobSchedulers()).map((s: { id: string }) => s.id))).toEqual(['sync-drafts']);
+});
+
 test('importing defines nothing; defineInspector() registers the element once, under any name', async ({ openTab }) => {
   const page = await openInspector(openTab, 'define=no');
   const result = await page.evaluate(() => {

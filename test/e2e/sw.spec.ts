@@ -56,6 +56,21 @@ test('a service worker processes a job added by a page', async ({ openTab }) => 
   expect(await workerErrors(page)).toEqual([]);
 });
 
+test('a service worker runs the iterations of a cron scheduler, given the cron parser up front with provideCron(Cron)', async ({ openTab }) => {
+  const page = await openClient(openTab);
+  const ids = await page.evaluate(async () => {
+    const from = window.sw.reports.length;
+    // The page only schedules; the service worker processes.
+    await window.openQueue('sw-schedules').upsertJobScheduler('each-second', { pattern: '* * * * * *' });
+    const first = await window.sw.next('job', (r) => r.id.startsWith('repeat:each-second:'), from);
+    const second = await window.sw.next('job', (r) => r.id.startsWith('repeat:each-second:') && r.id !== first.id, from);
+    await window.openQueue('sw-schedules').removeJobScheduler('each-second');
+    return [first.id, second.id];
+  });
+  for (const id of ids) expect(Number(id.split(':').at(-1)) % 1000).toBe(0);
+  expect(await workerErrors(page)).toEqual([]);
+});
+
 test('getWorkers lists the service worker processing the queue', async ({ openTab }) => {
   const page = await openClient(openTab);
   const workers = await page.evaluate(async () => {

@@ -28,14 +28,14 @@ beforeAll(() => {
 const built = (path: string) => join(root, path);
 
 describe('package', () => {
-  it('is the ESM package jobtrail, with idb, comlink and xstate as its only runtime dependencies', () => {
+  it('is the ESM package jobtrail, with idb, comlink, xstate and croner (loaded only for cron patterns) as its only runtime dependencies', () => {
     expect(pkg.name).toBe('jobtrail');
     expect(pkg.type).toBe('module');
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['comlink', 'idb', 'xstate']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['comlink', 'croner', 'idb', 'xstate']);
   });
 
   it('builds every export to JavaScript and type declarations', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './inspector', './sw', './worker']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './cron', './inspector', './sw', './worker']);
     for (const entry of Object.values(pkg.exports)) {
       expect(existsSync(built(entry.import)), entry.import).toBe(true);
       expect(existsSync(built(entry.types)), entry.types).toBe(true);
@@ -45,12 +45,13 @@ describe('package', () => {
   it('exports what the README shows from each entry', async () => {
     const load = (key: string) => import(pathToFileURL(built(pkg.exports[key]!.import)).href);
     const main = await load('.');
-    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob']) {
+    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob', 'provideCron']) {
       expect(main[name], name).toBeDefined();
     }
     expect(typeof (await load('./worker')).exposeProcessor).toBe('function');
+    expect(typeof (await load('./cron')).Cron).toBe('function');
     const sw = await load('./sw');
-    for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
+    for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'requestPeriodicSync', 'servePeriodicSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
     // Importing the inspector defines nothing (and works where there is no DOM).
     expect(typeof (await load('./inspector')).defineInspector).toBe('function');
     const bridge = await load('./bridge');
@@ -87,14 +88,20 @@ describe('package', () => {
     }
   });
 
-  it('does not pull the inspector into the core entry', () => {
+  it('does not pull the inspector, nor croner, into the core entry', () => {
     const seen = new Set<string>();
+    const imported = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) visit(join(file, '..', spec!));
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from |import\()'([^']+)'/g)) {
+        if (spec!.startsWith('.')) visit(join(file, '..', spec!));
+        else imported.add(spec!);
+      }
     };
     visit(built(pkg.exports['.']!.import));
     expect([...seen].some((file) => file.includes('inspector'))).toBe(false);
+    expect([...seen].some((file) => file.endsWith('/cron.js') && !file.includes('/processing/'))).toBe(false);
+    expect(imported.has('croner')).toBe(false);
   });
 });

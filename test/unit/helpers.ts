@@ -5,6 +5,7 @@ import { Queue, foldJob, foldSteps, type JobEvent, type QueueOptions, type Store
 import { simulateCrash } from '../../src/api/queue.js';
 import { compareRank } from '../../src/core/rank.js';
 import type { JobRecord } from '../../src/store/record.js';
+import { projectScheduler, type SchedulerRecord } from '../../src/store/scheduler-record.js';
 import { JOB_STATES } from '../../src/core/types.js';
 
 export const openedQueues: Queue[] = [];
@@ -26,8 +27,8 @@ export function crash(queue: Queue): Promise<void> {
 }
 
 /**
- * projection == fold(events) for every job, and each stored event's state is the fold's state after
- * it; counts and floors agree with the projection.
+ * projection == fold(events) for every job and every job scheduler, and each stored job event's
+ * state is the fold's state after it; counts and floors agree with the projection.
  */
 export async function assertConsistent(name: string, prefix = 'jobtrail'): Promise<void> {
   const db = await openDB(`${prefix}:${name}`);
@@ -37,7 +38,9 @@ export async function assertConsistent(name: string, prefix = 'jobtrail'): Promi
     const records = (await db.getAll('jobs')) as JobRecord[];
     const meta = await db.get('meta', 'queue');
     const byJob = new Map<string, JobEvent[]>();
+    const schedulers = new Map<string, SchedulerRecord | undefined>();
     for (const e of events) {
+      if (e.schedulerId !== undefined) schedulers.set(e.schedulerId, projectScheduler(schedulers.get(e.schedulerId), e.schedulerId, e, e.seq));
       if (e.jobId === undefined) continue;
       const list = byJob.get(e.jobId) ?? [];
       list.push(e);
@@ -53,6 +56,11 @@ export async function assertConsistent(name: string, prefix = 'jobtrail'): Promi
       // Events from before version 2 of the database carry no state.
       const steps = foldSteps(record.id, jobEvents).map((step, k) => ((jobEvents[k] as StoredJobEvent).state === undefined ? undefined : step.state));
       expect((jobEvents as StoredJobEvent[]).map((e) => e.state), `states in job ${record.id}'s events`).toEqual(steps);
+    }
+    if (db.objectStoreNames.contains('schedulers')) {
+      const stored = (await db.getAll('schedulers')) as SchedulerRecord[];
+      const folded = [...schedulers.values()].filter((r) => r !== undefined);
+      expect(stored, 'job schedulers').toEqual(folded.sort((a, b) => (a.id < b.id ? -1 : 1)));
     }
     if (meta) {
       for (const state of JOB_STATES) {

@@ -3,7 +3,11 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach } from 'vitest';
+import { provideCron } from '../../src/index.js';
 import { assertConsistent, openedQueues } from './helpers.js';
+
+// Cron patterns need the parser, which an app provides (see provideCron); every test here may use one.
+provideCron(() => import('../../src/cron.js'));
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();

@@ -42,6 +42,9 @@ declare global {
   }
 }
 
+// Cron patterns need the parser, which an app provides: loaded when a pattern first needs it.
+jobtrail.provideCron(() => import('jobtrail/cron'));
+
 window.jobtrail = jobtrail;
 window.workers = workers;
 window.workerUrls = workerUrls;

@@ -42,7 +42,7 @@ describe('rebuild()', () => {
     const before = await stored(queue);
     const result = await queue.rebuild();
     const after = await stored(queue);
-    expect(result).toEqual({ jobs: 5, events: before.events.length });
+    expect(result).toEqual({ jobs: 5, schedulers: 0, events: before.events.length });
     expect(byId(after.jobs)).toEqual(byId(before.jobs));
     expect(after.meta!.counts).toEqual(before.meta!.counts);
     expect(after.meta!.lastId).toBe(before.meta!.lastId);
@@ -148,7 +148,7 @@ describe('rebuild()', () => {
 
   it('works on an empty queue', async () => {
     const queue = makeQueue();
-    expect(await queue.rebuild()).toEqual({ jobs: 0, events: 0 });
+    expect(await queue.rebuild()).toEqual({ jobs: 0, schedulers: 0, events: 0 });
     expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
   });
 });

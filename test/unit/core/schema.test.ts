@@ -48,13 +48,13 @@ describe('schema', () => {
     expect(await a.getJobCounts()).toMatchObject({ waiting: 1 });
   });
 
-  it('has the versioned layout: meta, jobs by state, events by job, owners, removals', async () => {
+  it('has the versioned layout: meta, jobs by state, events by job and by scheduler, owners, removals, schedulers', async () => {
     const queue = makeQueue();
     await queue.getJobCounts();
     const db = await openDB(queue.dbName);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners', 'removals']);
+      expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners', 'removals', 'schedulers']);
       const tx = db.transaction(['jobs', 'events', 'removals']);
       const jobs = tx.objectStore('jobs');
       const events = tx.objectStore('events');
@@ -65,6 +65,7 @@ describe('schema', () => {
       expect(jobs.index('byState').keyPath).toEqual(['state', 'rank']);
       expect(events.index('byJob').keyPath).toEqual(['jobId', 'seq']);
       expect(jobs.index('byDedup').keyPath).toEqual(['job.opts.deduplication.id', 'created']);
+      expect(events.index('byScheduler').keyPath).toEqual(['schedulerId', 'seq']);
       await tx.done;
     } finally {
       db.close();

@@ -17,7 +17,9 @@ describe('types', () => {
   it('add returns Job<Data, Result>, whose fields carry the types', async () => {
     const queue: Queue<Upload, Uploaded> = makeQueue<Upload, Uploaded>();
     const job = await queue.add('upload', { file: 'a.txt', size: 3 });
-    expectTypeOf(queue.add).returns.resolves.toEqualTypeOf<Job<Upload, Uploaded>>();
+    expectTypeOf(queue.add('upload', { file: 'b.txt', size: 1 })).resolves.toEqualTypeOf<Job<Upload, Uploaded>>();
+    // A repeatable job's next iteration, or none once its schedule ended.
+    expectTypeOf(queue.add('upload', { file: 'c.txt', size: 1 }, { repeat: { every: 1000 } })).resolves.toEqualTypeOf<Job<Upload, Uploaded> | undefined>();
     expectTypeOf(job).toEqualTypeOf<Job<Upload, Uploaded>>();
     expectTypeOf(job.data).toEqualTypeOf<Upload>();
     expectTypeOf(job.returnvalue).toEqualTypeOf<Uploaded | null>();
@@ -133,7 +135,7 @@ describe('types without type arguments (issue 12)', () => {
     const typed = makeQueue<Upload, Uploaded>();
     const anyQueue: Queue = typed;
     const job: Job = await typed.add('upload', { file: 'a', size: 1 });
-    expectTypeOf(anyQueue.add).returns.resolves.toEqualTypeOf<Job<unknown, unknown>>();
+    expectTypeOf(anyQueue.add('upload', {})).resolves.toEqualTypeOf<Job<unknown, unknown>>();
     expect(job.queueName).toBe(anyQueue.name);
   });
 });

@@ -33,6 +33,9 @@ const tree: Record<string, string> = {
   'src/bridge/server.ts': "import type { Server } from 'node:http';\nimport type { A } from '../core/types.js';\nimport type { W } from './protocol.js';\nexport type S = [A, W, Server];\n",
   'src/bridge/forward-to.ts': "import type { W } from './protocol.js';\nimport type { A } from '../core/types.js';\nimport type { R } from '../store/record.js';\nexport type F = [W, A, R];\n",
   'src/api/remote.ts': "import type { S } from '../bridge/server.js';\nexport type X = S;\n",
+  'src/cron.ts': "export { Cron } from 'croner';\n",
+  'src/processing/eager-cron.ts': "import { Cron } from 'croner';\nexport const c = Cron;\n",
+  'src/api/with-cron.ts': "import { Cron } from '../cron.js';\nexport const c = Cron;\n",
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true }, include: ['src'] }),
 };
 
@@ -81,6 +84,8 @@ describe('the import rules', () => {
       'bridge-server-stands-alone: src/bridge/server.ts → src/core/types.ts',
       'forward-to-sits-on-core: src/bridge/forward-to.ts → src/store/record.ts',
       'browser-code-never-imports-the-bridge-server: src/api/remote.ts → src/bridge/server.ts',
+      'croner-only-in-its-entry: src/processing/eager-cron.ts → croner',
+      'nothing-imports-the-cron-entry: src/api/with-cron.ts → src/cron.ts',
     ]) {
       expect(errors).toContain(expected);
     }
@@ -96,5 +101,7 @@ describe('the import rules', () => {
     // The bridge's server end may use Node; its browser end may use the core and the wire's types.
     expect(errors.filter((e) => e.includes('src/bridge/server.ts → node:http') || e.includes('→ src/bridge/protocol.ts'))).toEqual([]);
     expect(errors.filter((e) => e.includes('src/bridge/forward-to.ts → src/core/'))).toEqual([]);
+    // croner, in the entry of its own.
+    expect(errors.filter((e) => e.includes('src/cron.ts →'))).toEqual([]);
   });
 });

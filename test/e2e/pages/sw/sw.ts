@@ -2,7 +2,8 @@
 // application's would (jobFetch, holdWhileOffline, serveBackgroundSync), and reports what it sees
 // on the `sw-test` BroadcastChannel so tests can wait for it instead of polling.
 // Served by Vite as a module service worker: register it with `{ type: 'module' }`.
-import { jobFetch, Queue } from 'jobtrail';
+import { jobFetch, provideCron, Queue } from 'jobtrail';
+import { Cron } from 'jobtrail/cron';
 import { serveBackgroundSync, syncTag } from 'jobtrail/sw';
 
 export interface UploadData {
@@ -77,6 +78,15 @@ scope.addEventListener('sync', (event) => {
 });
 
 serveBackgroundSync(uploads);
+
+// A queue of job schedulers the service worker runs. A service worker may not import(): it hands
+// jobtrail the cron parser up front.
+provideCron(Cron);
+const schedules = new Queue('sw-schedules');
+schedules.on('error', (err) => report({ type: 'error', message: `${err.name}: ${err.message}`, instance }));
+void schedules.process('*', async (job) => {
+  report({ type: 'job', id: job.id, instance });
+});
 
 scope.addEventListener('install', () => void scope.skipWaiting());
 scope.addEventListener('activate', (event) => (event as ExtendableEventLike).waitUntil(scope.clients.claim()));
