@@ -16,6 +16,7 @@ const BADGES: Record<JobState, string> = {
   delayed: 'retrying',
   completed: 'done',
   failed: 'failed',
+  'waiting-children': 'uploading parts',
 };
 
 export interface UploadListElements {

@@ -719,6 +719,7 @@ const STATE_ORDER: Record<JobState, string> = {
   active: 'started last first',
   completed: 'finished last first',
   failed: 'failed last first',
+  'waiting-children': 'added last first',
 };
 
 function fieldError(field: HTMLTextAreaElement, error: HTMLElement, message: string): void {

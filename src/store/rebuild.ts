@@ -7,7 +7,7 @@ import type { StoredEvent } from '../core/events.js';
 import { project, type JobRecord } from './record.js';
 import { JOB_STATES } from '../core/types.js';
 import type { QueueDB } from './open-db.js';
-import { write } from './write-batch.js';
+import { write } from './write.js';
 
 const PAGE = 5000;
 

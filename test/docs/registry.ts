@@ -176,6 +176,42 @@ expect((await queue.getWaiting()).map((j) => j.data)).toEqual(['second', 'first'
 `,
   },
 
+  'src/api/job.ts#getChildrenValues': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { FlowProducer, Queue } from 'jobtrail';
+const partsQueue = new Queue<unknown, { etag: string }>('parts');
+await partsQueue.process(async (child) => ({ etag: \`etag-\${child.id}\` }));
+const flows = new FlowProducer();
+const { job, children } = await flows.add({ name: 'assemble', queueName: 'docs', children: [{ name: 'part', queueName: 'parts' }] });
+const docs = new Queue('docs');
+await new Promise((resolve) => docs.once('global:waiting', resolve));
+`,
+    after: `
+const id = children![0]!.job.id;
+expect(parts).toEqual({ [\`parts:\${id}\`]: { etag: \`etag-\${id}\` } });
+`,
+  },
+
+  // ---- JSDoc: flows -----------------------------------------------------------------------------
+
+  'src/api/flow-producer.ts#FlowProducer': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { FlowProducer, Queue } from 'jobtrail';
+const uploads = new Queue('uploads');
+const partsQueue = new Queue('parts');
+`,
+    after: `
+expect(await job.getState()).toBe('waiting-children');
+expect(children!.map((child) => child.job.data)).toEqual([{ part: 0 }, { part: 1 }, { part: 2 }]);
+expect(await partsQueue.count()).toBe(3);
+expect(await uploads.getWaitingChildrenCount()).toBe(1);
+`,
+  },
+
   // ---- JSDoc: the Queue -------------------------------------------------------------------------
 
   'src/api/list-queues.ts#listQueues': {
@@ -188,7 +224,7 @@ const console = recordingConsole();
 await new Queue('docs').add({});
 `,
     after: `
-expect(console.logged).toEqual([['docs', { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 }]]);
+expect(console.logged).toEqual([['docs', { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 }]]);
 `,
   },
 
@@ -537,7 +573,7 @@ import { expect } from 'vitest';
 import { machineGraph } from '$src/inspector/machine-graph.js';
 `,
     after: `
-expect(machineGraph().edges.find((e) => e.from === 'failed')).toEqual({ from: 'failed', to: 'waiting', events: ['retried'] });
+expect(machineGraph().edges.find((e) => e.from === 'delayed')).toEqual({ from: 'delayed', to: 'waiting', events: ['promoted'] });
 `,
   },
 

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach } from 'vitest';
-import { assertConsistent, openedQueues } from './helpers.js';
+import { assertConsistent, openedProducers, openedQueues } from './helpers.js';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -11,6 +11,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  for (const producer of openedProducers.splice(0)) await producer.close();
   const queues = openedQueues.splice(0);
   for (const queue of queues) await queue.close({ force: true }).catch(() => {});
   for (const { name, prefix } of queues) await assertConsistent(name, prefix);
