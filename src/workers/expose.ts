@@ -3,9 +3,8 @@
 // progress and logs.
 import { expose, releaseProxy, type Remote } from 'comlink';
 import { bullProcessorProblem, explainBullHabit, secondParameterName } from '../core/bull-habits.js';
-import { dependenciesPage, type DependenciesOptions, type DependenciesPage, type DependencyLists } from '../core/dependencies.js';
+import type { DependenciesOptions, DependenciesPage, DependencyLists } from '../core/dependencies.js';
 import { fromErrorData, InvalidOptionError, toErrorData } from '../core/errors.js';
-import { checkDependenciesOptions } from '../core/options.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobOpts, JobProgress, JobRef } from '../core/types.js';
 import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
@@ -138,19 +137,20 @@ class AttemptJob<Data, Result> implements WorkerJob<Data, Result> {
   }
 
   async getChildrenValues<ChildResult = unknown>(): Promise<Record<string, ChildResult>> {
-    return (await this.#dependencies()).processed as Record<string, ChildResult>;
+    return (await this.#lists()).processed as Record<string, ChildResult>;
   }
 
   async getIgnoredChildrenFailures(): Promise<Record<string, string>> {
-    return (await this.#dependencies()).ignored;
+    return (await this.#lists()).ignored;
   }
 
-  async getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage> {
-    return dependenciesPage(await this.#dependencies(), checkDependenciesOptions(opts));
+  /** Checked and paged by the queue, as `Job#getDependencies`. */
+  getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage> {
+    return this.#call(() => this.#host.dependencies(opts));
   }
 
-  #dependencies(): Promise<DependencyLists> {
-    return this.#call(() => this.#host.dependencies());
+  async #lists(): Promise<DependencyLists> {
+    return (await this.getDependencies()) as DependencyLists;
   }
 
   /** No more calls; wait for those still on their way. */
