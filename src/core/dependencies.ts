@@ -10,7 +10,8 @@ import { CHILD_FAILURE_OPTIONS, type ChildFailureOption, type JobOpts, type JobR
  *   complete it; `failedReason` and `failedAt` then say what happened last);
  * - `processed`: it completed, with `returnvalue`;
  * - `ignored`: it failed with `ignoreDependencyOnFailure` (`failedReason`);
- * - `failed`: it failed with `failParentOnFailure`, which failed the parent.
+ * - `failed`: it failed with `failParentOnFailure`, which failed the parent. Retried, the parent
+ *   waits for it again; and should it complete (retried itself), the parent takes its value.
  * A child removed before it completed, or failed with `removeDependencyOnFailure`, is dropped.
  */
 export interface Dependency extends JobRef {
@@ -48,11 +49,16 @@ export function isPending(deps: Dependencies | undefined, key: string): boolean 
   return deps?.[key]?.status === 'unprocessed';
 }
 
-/** Whether `event` is taken: its child is pending, and a failure without option is newer than the last one delivered. */
+/**
+ * Whether `event` is taken: its child is pending (or, for a completion or a removal, it is the
+ * child that failed the parent), and a failure without option is newer than the last one delivered.
+ */
 export function takesChildEvent(deps: Dependencies | undefined, event: ChildEvent): boolean {
-  if (!isPending(deps, event.payload.child)) return false;
+  const child = deps?.[event.payload.child];
+  if (child?.status === 'failed') return event.type !== 'childFailed';
+  if (child?.status !== 'unprocessed') return false;
   if (event.type !== 'childFailed' || event.payload.option !== null) return true;
-  return (deps![event.payload.child]!.failedAt ?? -Infinity) < event.payload.at;
+  return (child.failedAt ?? -Infinity) < event.payload.at;
 }
 
 /** Whether `event` settles the parent's last pending child, so the parent can run. */
@@ -115,6 +121,19 @@ export function dependencyLists(deps: Dependencies | undefined): DependencyLists
     else lists.failed.push(key);
   }
   return lists;
+}
+
+/** Whether a parent retried now waits for children: those pending, and those that failed it. */
+export function hasChildrenToWaitFor(deps: Dependencies | undefined): boolean {
+  for (const key in deps) if (deps[key]!.status === 'unprocessed' || deps[key]!.status === 'failed') return true;
+  return false;
+}
+
+/** A retried parent's dependencies: the children that failed it are awaited again. */
+export function reopenFailed(deps: Dependencies): Dependencies {
+  const next: Dependencies = {};
+  for (const [key, child] of Object.entries(deps)) next[key] = child.status === 'failed' ? { id: child.id, queueName: child.queueName, status: 'unprocessed' } : child;
+  return next;
 }
 
 /** The children a parent still waits for, as references (removing the parent removes them). */

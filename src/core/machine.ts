@@ -2,7 +2,9 @@
 // events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
 import { assign, setup } from 'xstate';
 import { failsFinally } from './decide.js';
-import { afterChildEvent, dependenciesOf, failsParent, releasesParent, takesChildEvent, unprocessedCount, type Dependencies } from './dependencies.js';
+import {
+  afterChildEvent, dependenciesOf, failsParent, hasChildrenToWaitFor, releasesParent, reopenFailed, takesChildEvent, unprocessedCount, type Dependencies,
+} from './dependencies.js';
 import type { ChildEvent, JobAdded, JobDelayChanged, JobEvent, JobFailed, JobPostponed, JobPriorityChanged, JobStalled } from './events.js';
 import type { JobJson } from './job-json.js';
 
@@ -61,6 +63,7 @@ export const jobMachine = setup({
     stallsTooOften: ({ context, event }) =>
       ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
     hasPendingChildren: ({ context }) => unprocessedCount(context.dependencies) > 0,
+    waitsForChildren: ({ context }) => hasChildrenToWaitFor(context.dependencies),
     takesChild: ({ context, event }) => takesChildEvent(context.dependencies, event as ChildEvent),
     lastChild: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent),
     lastChildThenDelay: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent) && context.opts.delay > 0,
@@ -93,6 +96,8 @@ export const jobMachine = setup({
     })),
     becomeDue: assign({ dueAt: null }),
     retry: assign({ finishedOn: null, discarded: false }),
+    // A parent failed by a child waits for that child again.
+    retryParent: assign(({ context }) => ({ finishedOn: null, discarded: false, dependencies: reopenFailed(context.dependencies!) })),
     child: assign(({ context, event }) => ({ dependencies: afterChildEvent(context.dependencies!, event as ChildEvent) })),
     failByChild: assign(({ event }) => ({ failedReason: `child ${(event as ChildEvent).payload.child} failed`, finishedOn: event.time })),
     // A parent's own delay runs from when its children are done.
@@ -210,7 +215,7 @@ export const jobMachine = setup({
       on: {
         // A parent failed by a child goes back to waiting for the children it still has.
         retried: [
-          { target: 'waiting-children', guard: 'hasPendingChildren', actions: 'retry' },
+          { target: 'waiting-children', guard: 'waitsForChildren', actions: 'retryParent' },
           { target: 'waiting', actions: 'retry' },
         ],
       },

@@ -94,6 +94,7 @@ describe('flows: a parent waits for its children', () => {
   it('a second delivery of the same child, and an outcome of a job that is not its child, are refused', () => {
     const job = fold(parent(['1', '2']), completed('1'));
     expect(refused(job, completed('1')).code).toBe('ERR_REFUSED');
+    expect(refused(job, failed('1')).code).toBe('ERR_REFUSED');
     expect(refused(job, failed('1', 'failParentOnFailure')).code).toBe('ERR_REFUSED');
     expect(refused(job, removed('1')).code).toBe('ERR_REFUSED');
     expect(refused(job, completed('9')).code).toBe('ERR_REFUSED');
@@ -135,20 +136,40 @@ describe('flows: a child that fails for good', () => {
     expect(dependencyLists(job.job.dependencies)).toEqual({ processed: {}, unprocessed: ['parts:1'], ignored: {}, failed: ['parts:2'] });
   });
 
-  it('failParentOnFailure: the other children still report to the failed parent; retried, it waits for those left', () => {
+  it('failParentOnFailure: the other children still report to the failed parent; retried, it waits for them and for the one that failed it', () => {
     let job = fold(parent(['1', '2', '3']), failed('1', 'failParentOnFailure'), completed('2'));
     expect(job.state).toBe('failed');
     expect(dependencyLists(job.job.dependencies).processed).toEqual({ 'parts:2': 'etag-2' });
     job = applyEvent(job, { type: 'retried', time: T0 + 50, payload: {} });
     expect(job.state).toBe('waiting-children');
     expect(job.job.finishedOn).toBeNull();
+    expect(dependencyLists(job.job.dependencies).unprocessed).toEqual(['parts:1', 'parts:3']);
     job = applyEvent(job, completed('3'));
+    expect(job.state).toBe('waiting-children');
+    job = applyEvent(job, completed('1', 'etag-1, second try'));
     expect(job.state).toBe('waiting');
   });
 
-  it('a failed parent with no child left to wait for is retried to waiting', () => {
-    const job = applyEvent(fold(parent(['1']), failed('1', 'failParentOnFailure')), { type: 'retried', time: T0 + 50, payload: {} });
+  it('a child that failed its parent, retried and completed first, gives the failed parent its value; the retried parent then runs', () => {
+    let job = fold(parent(['1', '2']), completed('2'), failed('1', 'failParentOnFailure'), completed('1', 'etag-1, second try'));
+    expect(job.state).toBe('failed');
+    expect(dependencyLists(job.job.dependencies)).toEqual({ processed: { 'parts:2': 'etag-2', 'parts:1': 'etag-1, second try' }, unprocessed: [], ignored: {}, failed: [] });
+    job = applyEvent(job, { type: 'retried', time: T0 + 50, payload: {} });
     expect(job.state).toBe('waiting');
+  });
+
+  it('a child that failed its parent and fails again is not noted twice; removed, it is dropped', () => {
+    const job = fold(parent(['1', '2']), failed('1', 'failParentOnFailure'));
+    expect(refused(job, failed('1', 'failParentOnFailure', 9)).code).toBe('ERR_REFUSED');
+    expect(applyEvent(job, removed('1')).job.dependencies).toEqual({ 'parts:2': { id: '2', queueName: 'parts', status: 'unprocessed' } });
+  });
+
+  it('a parent that ran and failed, its children all done, is retried to waiting', () => {
+    let job = fold(parent(['1']), completed('1'));
+    job = applyEvent(job, { type: 'active', time: T0 + 20, payload: { token: 't', owner: 'o' } });
+    job = applyEvent(job, { type: 'failed', time: T0 + 30, payload: { token: 't', failedReason: 'server said no', stack: null, retryDelay: null } });
+    expect(job.state).toBe('failed');
+    expect(applyEvent(job, { type: 'retried', time: T0 + 50, payload: {} }).state).toBe('waiting');
   });
 
   it('ignoreDependencyOnFailure: the failure is kept as ignored, and the parent goes on when nothing else is pending', () => {

@@ -231,6 +231,21 @@ describe('a child that fails for good', () => {
     expect((await assemble.getJob(tree.job.id))!.failedReason).toBe(`child parts:${bad.id} failed`);
   });
 
+  it('failParentOnFailure: retrying the parent, then the child that failed it, completes the flow', async () => {
+    const { assemble, parts, tree, ok, bad } = await failingFlow({ failParentOnFailure: true });
+    await expect(tree.job.finished()).rejects.toThrow(`child parts:${bad.id} failed`);
+    await parts.close();
+    const fixed = makeQueue<{ n: number }, string>('parts');
+    await fixed.process('part', async (job) => `fixed-${job.data.n}`);
+    await assemble.process(async (job) => job.getChildrenValues());
+    const parent = (await assemble.getJob(tree.job.id))!;
+    await parent.retry();
+    expect(await parent.getState()).toBe('waiting-children');
+    expect((await parent.getDependencies()).unprocessed).toEqual([`parts:${bad.id}`]);
+    await (await fixed.getJob(bad.id))!.retry();
+    expect(await parent.finished()).toEqual({ [`parts:${ok.id}`]: 'etag-0', [`parts:${bad.id}`]: 'fixed-1' });
+  });
+
   it('ignoreDependencyOnFailure lets the parent run, and it reads the failure', async () => {
     const { assemble, tree, ok, bad } = await failingFlow({ ignoreDependencyOnFailure: true });
     await assemble.process(async (job) => ({ values: await job.getChildrenValues(), ignored: await job.getIgnoredChildrenFailures() }));
