@@ -66,6 +66,29 @@ expect(console.logged).toEqual([[\`job \${job.id} finished somewhere\`, 'uploade
 `,
   },
 
+  // The chunked upload, in Node: a multipart server stub, and a 12 MiB file (3 parts of 5 MiB).
+  'README.md#flows-jobs-that-wait-for-other-jobs': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { serveMultipart } from '$docs/node-stubs.js';
+const server = serveMultipart();
+`,
+    after: `
+const bytes = new Uint8Array(12 * 1024 * 1024).map((_, i) => i % 251);
+const location = await uploadLarge(new File([bytes], 'video.mp4'));
+const [[uploadId, assembled]] = [...server.files];
+expect(location).toBe(\`/files/\${uploadId}\`);
+expect(Buffer.from(assembled!).equals(bytes)).toBe(true); // (toEqual would compare 12 million numbers one by one)
+// Three parts, each a child of the file's job, which completed once.
+const [file] = await files.getCompleted();
+expect(Object.keys(await file!.getChildrenValues())).toHaveLength(3);
+expect((await file!.history()).map((e) => e.type)).toEqual(['added', 'childCompleted', 'childCompleted', 'childCompleted', 'active', 'completed']);
+await flows.close();
+server.restore();
+`,
+  },
+
   // The service worker the page below registers as /sw.js (test/e2e/vite.config.ts serves it there).
   'README.md#service-worker-and-background-sync/1': { runs: { with: 'README.md#service-worker-and-background-sync/2' } },
   'README.md#service-worker-and-background-sync/2': {
