@@ -151,7 +151,7 @@ export class FlowProducer {
     if (plan.jobs.length === 0) return [];
     for (const job of plan.jobs) checkCloneable(job);
     const time = Date.now();
-    const home = plan.jobs[0]!.queueName;
+    const home = plan.home;
     const first = plan.jobs.filter((job) => job.wave === 0);
     const rest = plan.jobs.filter((job) => job.wave > 0);
     await this.#checkIdsFree(rest);

@@ -46,6 +46,11 @@ export interface PlanNode {
 }
 
 export interface FlowPlan {
+  /**
+   * The queue whose transaction adds the top of the flows and the intent: the first flow's with
+   * children (its parent is what instances of that queue watch for), else the first flow's.
+   */
+  home: string;
   /** Every job of every flow, each parent before its children. */
   jobs: PlannedJob[];
   /** One tree per flow given. */
@@ -72,7 +77,9 @@ export function planFlows(flows: readonly unknown[], context: PlanContext): Flow
   const ancestors = new Set<unknown>();
   const seen = new Set<unknown>();
 
-  let home: string | undefined;
+  if (!Array.isArray(flows)) throw new InvalidOptionError(`Expected an array of flows, got ${describe(flows)}`);
+  const top = (flows as (FlowJob | null)[]).find((flow) => Array.isArray(flow?.children) && flow.children.length > 0) ?? flows[0];
+  const home = (top as FlowJob | undefined)?.queueName;
   const plan = (node: unknown, path: string, parent: PlannedJob | undefined): PlanNode => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
       throw new InvalidOptionError(`Flow job ${path} must be an object { name, queueName, data?, opts?, children? }, got ${describe(node)}`);
@@ -110,7 +117,6 @@ export function planFlows(flows: readonly unknown[], context: PlanContext): Flow
     const twin = ids.get(key);
     if (twin !== undefined) throw new InvalidOptionError(`Flow jobs ${twin} and ${where} have the same id ${describe(id)} in one queue`);
     ids.set(key, where);
-    home ??= n.queueName;
     const wave = !parent ? (n.queueName === home ? 0 : 1) : parent.queueName === n.queueName ? parent.wave : parent.wave + 1;
     const job: PlannedJob = { queueName: n.queueName, id, name: n.name, data: n.data, opts, path, wave };
     const index = jobs.push(job) - 1;
@@ -123,9 +129,9 @@ export function planFlows(flows: readonly unknown[], context: PlanContext): Flow
     return { job: index, children: planned };
   };
 
-  if (!Array.isArray(flows)) throw new InvalidOptionError(`Expected an array of flows, got ${describe(flows)}`);
   const trees = flows.map((flow, k) => plan(flow, flows.length === 1 ? 'flow' : `flow[${k}]`, undefined));
-  return { jobs, trees };
+  // Every job was checked: `home` is a queue name.
+  return { home: home!, jobs, trees };
 }
 
 /** A job the flow was planned to add, found taken by another job: nothing of the flow is written. */
