@@ -1,5 +1,6 @@
 // The demo page: adds files to the upload queue, uploads them in a Web Worker, hands the queue to
 // the service worker for when the tab is gone, and shows it all (with the inspector below).
+import { FlowProducer } from 'jobtrail';
 import { requestBackgroundSync } from 'jobtrail/sw';
 import { defineInspector } from 'jobtrail/inspector';
 import { registerSW } from 'virtual:pwa-register';
@@ -7,7 +8,7 @@ import { startDraftSync } from './drafts';
 import { installSimulatedNetwork } from './network';
 import { ServerPanel } from './server-panel';
 import { UploadList } from './upload-list';
-import { openUploadQueue, UPLOAD_OPTIONS, uploadJobData } from './uploads';
+import { LARGE_FILE_BYTES, largeUploadFlow, openUploadQueue, UPLOAD_OPTIONS, uploadJobData } from './uploads';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -15,6 +16,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const tabName = `tab ${crypto.randomUUID().slice(0, 4)}`;
 const network = installSimulatedNetwork();
 const uploads = openUploadQueue();
+/** Adds large files as flows: their parts, and the job that completes them. */
+const flows = new FlowProducer();
 
 declare global {
   interface Window {
@@ -48,9 +51,12 @@ defineInspector();
 
 // ---- Adding files -------------------------------------------------------------------------
 
+/** Small files as one job each; large ones as a flow of parts, each flow added whole or not at all. */
 async function addFiles(files: readonly File[]): Promise<void> {
-  if (files.length === 0) return;
-  await uploads.addBulk(files.map((file) => ({ name: 'upload', data: uploadJobData(file, file.name), opts: UPLOAD_OPTIONS })));
+  const small = files.filter((file) => file.size <= LARGE_FILE_BYTES);
+  const large = files.filter((file) => file.size > LARGE_FILE_BYTES);
+  if (small.length > 0) await uploads.addBulk(small.map((file) => ({ name: 'upload', data: uploadJobData(file, file.name), opts: UPLOAD_OPTIONS })));
+  if (large.length > 0) await flows.addBulk(large.map((file) => largeUploadFlow(file, file.name)));
 }
 
 const fileInput = $<HTMLInputElement>('file-input');
@@ -80,10 +86,12 @@ dropZone.addEventListener('drop', (event) => {
 $('add-samples').addEventListener('click', () => {
   addFiles([sampleFile(), sampleFile(), sampleFile()]).catch(showError);
 });
+$('add-large-sample').addEventListener('click', () => {
+  addFiles([sampleFile(12 * 1024 * 1024)]).catch(showError);
+});
 
-/** A file of random bytes (300 KB to 4 MB), so the server's checksum means something. */
-function sampleFile(): File {
-  const size = 300 * 1024 + Math.floor(Math.random() * (3.7 * 1024 * 1024));
+/** A file of random bytes (by default 300 KB to 4 MB), so the server's checksum means something. */
+function sampleFile(size = 300 * 1024 + Math.floor(Math.random() * (3.7 * 1024 * 1024))): File {
   const bytes = new Uint8Array(size);
   // getRandomValues fills at most 64 KiB per call.
   for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
@@ -168,7 +176,8 @@ async function start(): Promise<void> {
     server.refresh(),
     persistStorage().catch(showError),
     registerServiceWorker(),
-    uploads.process('upload', 2, {
+    // Every kind of upload job, two at a time, in this tab's Web Workers.
+    uploads.process('*', 2, {
       worker: () => new Worker(new URL('./upload.worker.ts', import.meta.url), { type: 'module', name: tabName }),
     }),
     startDraftSync({ text: $('draft'), status: $('draft-status') }, showError),

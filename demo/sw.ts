@@ -4,7 +4,7 @@
 // worker, which stays alive until the queue is drained, even after every tab of the demo is closed.
 import { serveBackgroundSync } from 'jobtrail/sw';
 import { installSimulatedNetwork } from './network';
-import { upload } from './upload';
+import { runUploadJob } from './upload';
 import { openUploadQueue } from './uploads';
 
 // The few service-worker types used here (the project's TypeScript lib is the DOM one).
@@ -35,5 +35,5 @@ serveBackgroundSync(uploads);
 // Processing starts whenever the worker runs (woken by a sync, or by an install). Where Background
 // Sync is missing that is the fallback the pages rely on; the pages also upload while they are open.
 void network.ready
-  .then(() => uploads.process('upload', 2, (job, signal) => upload(job, signal, 'the service worker')))
+  .then(() => uploads.process('*', 2, (job, signal) => runUploadJob(job, signal, 'the service worker')))
   .catch((err) => console.error('jobtrail demo (service worker): cannot process uploads', err));

@@ -1,21 +1,24 @@
-// The list of uploads: one row per job, newest first, each with its state, a progress bar and a
-// line saying what is going on. It reads through the public Queue API and re-reads when any tab,
-// worker or the service worker reports a change; progress updates go straight to their bar.
+// The list of uploads: one row per file, newest first, each with its state, a progress bar and a
+// line saying what is going on. A small file is one job; a large one is a flow, shown as one row
+// for its `complete` job, whose bar combines its parts' progress. It reads through the public Queue
+// API and re-reads when any tab, worker or the service worker reports a change; progress updates go
+// straight to their bar (a part's to its file's).
 import type { Job, JobProgress, JobState, Queue } from 'jobtrail';
 import { formatBytes, formatSeconds } from './format';
-import type { UploadData, UploadResult } from './uploads';
+import type { CompleteData, UploadData, UploadJobData, UploadJobResult, UploadResult } from './uploads';
 
-type UploadJob = Job<UploadData, UploadResult>;
+type UploadJob = Job<UploadJobData, UploadJobResult>;
 
 /** Rows shown at most (the newest); the inspector pages through everything. */
 const SHOWN = 100;
-const STATES: readonly JobState[] = ['active', 'waiting', 'delayed', 'failed', 'completed'];
+const STATES: readonly JobState[] = ['active', 'waiting-children', 'waiting', 'delayed', 'failed', 'completed'];
 const BADGES: Record<JobState, string> = {
   active: 'uploading',
   waiting: 'waiting',
   delayed: 'retrying',
   completed: 'done',
   failed: 'failed',
+  'waiting-children': 'uploading parts',
 };
 
 export interface UploadListElements {
@@ -28,18 +31,27 @@ export interface UploadListElements {
 
 export class UploadList {
   readonly #rows = new Map<string, Row>();
+  /** The file (row) each part job belongs to, and each part's progress, by part job id. */
+  readonly #parts = new Map<string, { row: Row; progress: number }>();
   #refreshing: Promise<void> | null = null;
   #again = false;
   #scheduled: ReturnType<typeof setTimeout> | null = null;
   #loaded = false;
 
   constructor(
-    private readonly queue: Queue<UploadData, UploadResult>,
+    private readonly queue: Queue<UploadJobData, UploadJobResult>,
     private readonly el: UploadListElements,
     private readonly onError: (err: unknown) => void,
   ) {
-    queue.on('global:progress', (id, progress) => this.#rows.get(id)?.showProgress(progress));
-    for (const event of ['global:waiting', 'global:delayed', 'global:active', 'global:completed', 'global:failed', 'global:stalled', 'global:removed'] as const) {
+    queue.on('global:progress', (id, progress) => {
+      this.#rows.get(id)?.showProgress(progress);
+      const part = this.#parts.get(id);
+      if (part) {
+        part.progress = percent(progress);
+        part.row.showParts(this.#partsOf(part.row));
+      }
+    });
+    for (const event of ['global:waiting', 'global:waiting-children', 'global:delayed', 'global:active', 'global:completed', 'global:failed', 'global:stalled', 'global:removed'] as const) {
       queue.on(event, () => this.refreshSoon());
     }
     // Whether a waiting job waits "for the network" depends on it.
@@ -88,14 +100,20 @@ export class UploadList {
       this.queue.getJobCounts(),
     ]);
     const found = new Map<string, { job: UploadJob; states: JobState[] }>();
+    // A large file's parts are not rows: their progress is their file's.
+    const parts: { job: UploadJob; state: JobState }[] = [];
     STATES.forEach((state, i) => {
       for (const job of perState[i]!) {
+        if (job.name === 'part') {
+          parts.push({ job, state });
+          continue;
+        }
         const entry = found.get(job.id);
         if (entry) entry.states.push(state);
         else found.set(job.id, { job, states: [state] });
       }
     });
-    const jobs = [...found.values()].sort((a, b) => Number(b.job.id) - Number(a.job.id)).slice(0, SHOWN);
+    const jobs = [...found.values()].sort((a, b) => newerFirst(a.job, b.job)).slice(0, SHOWN);
     const states = await Promise.all(
       jobs.map(async ({ job, states }) => (states.length === 1 ? states[0]! : await job.getState())),
     );
@@ -107,6 +125,7 @@ export class UploadList {
       let row = this.#rows.get(job.id);
       if (!row) {
         row = new Row(job, this.onError);
+        row.queue = this.queue;
         this.#rows.set(job.id, row);
       }
       const before = row.state;
@@ -114,6 +133,12 @@ export class UploadList {
       if (this.#loaded && before !== row.state) this.#announce(row);
       ordered.push(row);
     }
+    this.#parts.clear();
+    for (const { job, state } of parts) {
+      const row = job.parent && this.#rows.get(job.parent.id);
+      if (row) this.#parts.set(job.id, { row, progress: state === 'completed' ? 100 : percent(job.progress) });
+    }
+    for (const row of ordered) if (row.parts > 0) row.showParts(this.#partsOf(row));
     const shown = new Set(ordered);
     for (const [id, row] of this.#rows) {
       if (shown.has(row)) continue;
@@ -133,12 +158,18 @@ export class UploadList {
     this.el.empty.hidden = ordered.length > 0;
     this.el.counts.textContent = [
       `${counts.active} uploading`,
+      `${counts['waiting-children']} in parts`,
       `${counts.waiting} waiting`,
       `${counts.delayed} retrying`,
       `${counts.completed} done`,
       `${counts.failed} failed`,
     ].join(' · ');
     this.#loaded = true;
+  }
+
+  /** The progress of a file's parts known to the list (a part not read counts as not begun). */
+  #partsOf(row: Row): number[] {
+    return [...this.#parts.values()].filter((p) => p.row === row).map((p) => p.progress);
   }
 
   #announce(row: Row): void {
@@ -165,6 +196,7 @@ class Row {
   constructor(job: UploadJob, onError: (err: unknown) => void) {
     this.job = job;
     const name = job.data.name;
+    this.parts = job.name === 'complete' ? (job.data as CompleteData).parts : 0;
     this.element = h('li', { className: 'upload' });
     this.element.dataset.jobId = job.id;
     const nameId = `upload-${job.id}-name`;
@@ -177,11 +209,12 @@ class Row {
     this.#retryButton.setAttribute('aria-label', `Retry ${name}`);
     this.#removeButton = h('button', { type: 'button', className: 'secondary', textContent: 'Remove' });
     this.#removeButton.setAttribute('aria-label', `Remove ${name}`);
-    this.#retryButton.onclick = () => this.job.retry().catch(onError);
+    this.#retryButton.onclick = () => this.#retryFile().catch(onError);
     this.#removeButton.onclick = () => this.job.remove().catch(onError);
 
     const title = h('span', { className: 'upload-name', id: nameId, textContent: name });
-    const meta = h('span', { className: 'upload-meta', textContent: `${formatBytes(job.data.size)} · job ${job.id}` });
+    const size = job.name === 'complete' ? (job.data as CompleteData).size : (job.data as UploadData).size;
+    const meta = h('span', { className: 'upload-meta', textContent: `${formatBytes(size)} · ${this.parts > 0 ? `${this.parts} parts · ` : ''}job ${job.id.slice(0, 8)}` });
     this.element.append(
       h('div', { className: 'upload-head' }, title, meta, this.#badge),
       h('div', { className: 'upload-bar' }, this.#progress, this.#percent),
@@ -189,9 +222,36 @@ class Row {
     );
   }
 
+  /** How many parts a large file has (0 for a small one, uploaded in one job). */
+  readonly parts: number;
+  /** How far each part of a large file is known to be, 0-100. */
+  #partProgress: number[] = [];
+
   get name(): string {
     return this.job.data.name;
   }
+
+  /** A large file's bar: its parts' progress combined. */
+  showParts(progress: number[]): void {
+    this.#partProgress = progress;
+    if (this.state === 'waiting-children') {
+      this.showProgress(progress.reduce((sum, p) => sum + p, 0) / this.parts);
+      this.showDetail();
+    }
+  }
+
+  /** Retry a failed file; for one in parts, first the parts that failed it (the file then waits for them again). */
+  async #retryFile(): Promise<void> {
+    const failed = this.parts > 0 ? (await this.job.getDependencies()).failed ?? [] : [];
+    await this.job.retry();
+    for (const key of failed) {
+      const part = await this.queue?.getJob(key.slice(key.indexOf(':') + 1));
+      await part?.retry();
+    }
+  }
+
+  /** The queue, for a file's parts (set by the list). */
+  queue: Queue<UploadJobData, UploadJobResult> | null = null;
 
   async update(job: UploadJob, state: JobState): Promise<void> {
     this.job = job;
@@ -199,7 +259,8 @@ class Row {
     this.element.dataset.state = state;
     this.#badge.textContent = BADGES[state];
     this.#badge.className = `badge badge-${state}`;
-    this.showProgress(state === 'completed' ? 100 : job.progress);
+    if (this.parts > 0 && state === 'waiting-children') this.showParts(this.#partProgress);
+    else this.showProgress(state === 'completed' ? 100 : this.parts > 0 && (state === 'waiting' || state === 'active' || state === 'delayed') ? 100 : job.progress);
     this.#retryButton.hidden = state !== 'failed';
     this.#removeButton.hidden = state === 'active';
     if (state === 'delayed') {
@@ -217,9 +278,9 @@ class Row {
   }
 
   showProgress(progress: JobProgress): void {
-    const percent = typeof progress === 'number' ? Math.max(0, Math.min(100, progress)) : 0;
-    this.#progress.value = percent;
-    this.#percent.textContent = `${Math.round(percent)}%`;
+    const value = percent(progress);
+    this.#progress.value = value;
+    this.#percent.textContent = `${Math.round(value)}%`;
   }
 
   showDetail(): void {
@@ -227,8 +288,24 @@ class Row {
   }
 
   #describe(): string {
-    const { attemptsMade, opts, failedReason, returnvalue } = this.job;
+    const { attemptsMade, opts, failedReason } = this.job;
+    const returnvalue = this.job.returnvalue as UploadResult | null;
     const next = `attempt ${attemptsMade + 1} of ${opts.attempts}`;
+    if (this.parts > 0) {
+      const done = this.#partProgress.filter((p) => p >= 100).length;
+      switch (this.state) {
+        case 'waiting-children':
+          return `Uploading ${this.parts} parts side by side · ${done} of ${this.parts} done`;
+        case 'waiting':
+          return `Every part is uploaded · ${navigator.onLine ? 'completing soon' : 'completing when the network is back'}`;
+        case 'active':
+          return `Completing: the server checks the ${this.parts} parts and assembles the file`;
+        case 'completed':
+          return `Uploaded in ${this.parts} parts, completed by ${returnvalue?.by ?? 'an uploader'} · SHA-256 ${returnvalue?.sha256.slice(0, 12) ?? '?'}…`;
+        case 'failed':
+          return `Failed: ${failedReason ?? 'unknown reason'}`;
+      }
+    }
     switch (this.state) {
       case 'waiting':
         return `${navigator.onLine ? 'Waiting for a free uploader' : 'Waiting for the network (no attempt is used while offline)'} · ${next} next`;
@@ -262,6 +339,16 @@ function retryOf(history: Awaited<ReturnType<UploadJob['history']>>): { dueAt: n
     }
   }
   return null;
+}
+
+/** Newest first: by when the job was added, then by id (automatic ids count up; a file in parts has a uuid). */
+function newerFirst(a: UploadJob, b: UploadJob): number {
+  return b.timestamp - a.timestamp || Number(b.id) - Number(a.id) || b.id.localeCompare(a.id);
+}
+
+/** A job's progress as a percentage, 0-100 (an object progress counts as 0). */
+function percent(progress: JobProgress): number {
+  return typeof progress === 'number' ? Math.max(0, Math.min(100, progress)) : 0;
 }
 
 /** A small element factory: properties, then children (text is always set as text, never as HTML). */

@@ -2,6 +2,8 @@
 // user, a tool (the inspector) or a plugin (jobtrail/sw) may use is exported here and only here.
 export { Queue } from './api/queue.js';
 export { Job, type JobQueueRef } from './api/job.js';
+export { FlowProducer, type FlowJob, type FlowOpts, type FlowProducerOptions, type GetFlowOptions, type JobNode } from './api/flow-producer.js';
+export type { DependenciesOptions, DependenciesPage, Dependency, Dependencies, DependencyLists } from './core/dependencies.js';
 export { listQueues } from './api/list-queues.js';
 export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
@@ -38,12 +40,14 @@ export type { JobPage, JobQuery, PageStart } from './store/job-page.js';
 export type {
   BackoffOptions,
   BulkJob,
+  ChildFailureOption,
   DeduplicationOptions,
   CleanStatus,
   JobCounts,
   JobOptions,
   JobOpts,
   JobProgress,
+  JobRef,
   JobState,
   KeepJobs,
   RateLimiter,

@@ -8,7 +8,7 @@ import { finishJobs } from '../../src/store/finish-jobs.js';
 import { dbName } from '../../src/store/db-name.js';
 import { openQueueDb } from '../../src/store/open-db.js';
 import { updateJob } from '../../src/store/update-job.js';
-import { write } from '../../src/store/write-batch.js';
+import { write } from '../../src/store/write.js';
 import { JOB_NAME, jobData } from './payload.js';
 
 const PER_TX = 1000;

@@ -13,6 +13,8 @@ export interface JobHost<Result> {
   update(jobId: string, event: JobUpdate): Promise<JobRecord>;
   /** The job's stored state, or undefined once it is gone. */
   readState(jobId: string): Promise<JobState | undefined>;
+  /** The job's stored projection, or undefined once it is gone. */
+  read(jobId: string): Promise<JobRecord | undefined>;
   /** Delete the job; `token` is the claim of the processor running it, if it asks. */
   remove(jobId: string, token: string | undefined): Promise<void>;
   history(jobId: string): Promise<StoredJobEvent[]>;

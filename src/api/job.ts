@@ -1,11 +1,12 @@
 // The Job: Bull's job object over one projection record. Its methods append events through the
 // JobHost its queue gave it; it never sees the Queue itself.
+import { dependenciesPage, dependencyLists, type DependenciesOptions, type DependenciesPage, type DependencyLists } from '../core/dependencies.js';
 import { InvalidOptionError } from '../core/errors.js';
-import { checkPriorityChange, nonNegativeNumber } from '../core/options.js';
+import { checkDependenciesOptions, checkDependencyCountOptions, checkPriorityChange, nonNegativeNumber } from '../core/options.js';
 import type { StoredJobEvent } from '../core/events.js';
 import { jobJson, type JobJson } from '../core/job-json.js';
 import type { JobContext } from '../core/machine.js';
-import type { JobOpts, JobProgress, JobState } from '../core/types.js';
+import type { JobOpts, JobProgress, JobRef, JobState } from '../core/types.js';
 import { jobHostOf, type JobHost } from './job-host.js';
 
 /** What `Job.fromJSON` takes: a Queue (typed by the jobs it holds). */
@@ -53,6 +54,11 @@ export class Job<Data = unknown, Result = unknown> {
     const host = jobHostOf<Result>(queue);
     if (!host) throw new InvalidOptionError('Job.fromJSON expects the Queue the job belongs to as its first argument');
     return new Job(host, json);
+  }
+
+  /** In a flow, the job's parent (`{ id, queueName }`); undefined for a job that is no child. */
+  get parent(): JobRef | undefined {
+    return this.opts.parent;
   }
 
   /** A plain object with Bull's keys in Bull's order; `JSON.stringify` always works on it for JSON data. */
@@ -107,6 +113,52 @@ export class Job<Data = unknown, Result = unknown> {
   /** Whether the job waits for a processor (also while the queue is paused: paused is a flag). */
   async isWaiting(): Promise<boolean> {
     return (await this.getState()) === 'waiting';
+  }
+  /** Whether the job is a parent waiting for the children of its flow. */
+  async isWaitingChildren(): Promise<boolean> {
+    return (await this.getState()) === 'waiting-children';
+  }
+
+  // ---- A parent of a flow ----------------------------------------------------------------
+
+  /**
+   * The return values of this parent's children that completed, keyed by child key,
+   * `${queueName}:${id}` (BullMQ's keys start with its prefix too). Read from the store: call it in
+   * the parent's processor, once every child is done.
+   *
+   * @example
+   * const parts = await job.getChildrenValues<{ etag: string }>(); // { 'parts:4f0c…': { etag: '…' }, … }
+   */
+  async getChildrenValues<ChildResult = unknown>(): Promise<Record<string, ChildResult>> {
+    return (await this.#lists()).processed as Record<string, ChildResult>;
+  }
+
+  /** The failures of children added with `ignoreDependencyOnFailure`: their failedReason, by child key. */
+  async getIgnoredChildrenFailures(): Promise<Record<string, string>> {
+    return (await this.#lists()).ignored;
+  }
+
+  /**
+   * This parent's children by status (BullMQ's shape): `processed` (child key -> return value),
+   * `unprocessed` (the keys still awaited), `ignored` (key -> failedReason) and `failed` (the keys
+   * whose failure failed the parent). With options, only the lists named, a page of each:
+   * `{ processed: { cursor: 0, count: 10 } }` gives the first 10 and `nextProcessedCursor`.
+   */
+  async getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage> {
+    return dependenciesPage(await this.#lists(), checkDependenciesOptions(opts));
+  }
+
+  /** How many children this parent has of each status, or of the statuses named (`{ unprocessed: true }`). */
+  async getDependenciesCount(opts?: { processed?: boolean; unprocessed?: boolean; ignored?: boolean; failed?: boolean }): Promise<{ processed?: number; unprocessed?: number; ignored?: number; failed?: number }> {
+    const asked = checkDependencyCountOptions(opts);
+    const lists = await this.#lists();
+    const all = { processed: Object.keys(lists.processed).length, unprocessed: lists.unprocessed.length, ignored: Object.keys(lists.ignored).length, failed: lists.failed.length };
+    const named = (Object.keys(all) as (keyof typeof all)[]).filter((type) => asked[type]);
+    return named.length === 0 ? all : Object.fromEntries(named.map((type) => [type, all[type]]));
+  }
+
+  async #lists(): Promise<DependencyLists> {
+    return dependencyLists((await this.#host.read(this.id))?.job.dependencies);
   }
 
   /** Delete the job and its history. Refused while it is active, except from the processor running it. */

@@ -9,6 +9,8 @@ import type { Job } from './job.js';
  */
 export interface QueueEventMap<Data = unknown, Result = unknown> {
   waiting(job: Job<Data, Result>): void;
+  /** A parent of a flow began to wait for its children (BullMQ's `waiting-children`). */
+  'waiting-children'(job: Job<Data, Result>): void;
   delayed(job: Job<Data, Result>): void;
   active(job: Job<Data, Result>): void;
   progress(job: Job<Data, Result>, progress: JobProgress): void;
@@ -29,6 +31,7 @@ export interface QueueEventMap<Data = unknown, Result = unknown> {
   error(err: Error): void;
 
   'global:waiting'(jobId: string): void;
+  'global:waiting-children'(jobId: string): void;
   'global:delayed'(jobId: string): void;
   'global:active'(jobId: string): void;
   'global:progress'(jobId: string, progress: JobProgress): void;

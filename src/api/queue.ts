@@ -25,11 +25,13 @@ import type { JobRecord } from '../store/record.js';
 import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
-import { write, type WriteBatch } from '../store/write-batch.js';
+import type { WriteBatch } from '../store/write-batch.js';
+import { write, type Written } from '../store/write.js';
 import { CatchUp } from './catch-up.js';
 import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
 import { FinishedWatchers } from './finished.js';
+import { FlowLinks } from './flow-links.js';
 import { provideJobHost, type JobHost } from './job-host.js';
 import { Job } from './job.js';
 import { metricsOf, type Metrics } from './metrics.js';
@@ -64,7 +66,12 @@ export class Queue<Data = unknown, Result = unknown> {
   readonly instanceId: string;
 
   readonly #options: ResolvedQueueOptions<Job>;
+  /** The connection, as opened. */
   readonly #db: Promise<QueueDB>;
+  /** The connection once the flows left half-added in this queue are complete: what every call uses. */
+  readonly #ready: Promise<QueueDB>;
+  /** Writes to the other queues of this prefix, for flows: deliveries, flows to complete. */
+  readonly #links: FlowLinks;
   readonly #events: Emitter<QueueEventMap<Data, Result>>;
   readonly #channel: NoticeChannel;
   /** The door every Job of this queue writes and reads through. */
@@ -105,17 +112,32 @@ export class Queue<Data = unknown, Result = unknown> {
       drained: () => this.#events.emit('global:drained'),
       error: (err) => this.#emitError(err),
     });
-    this.#db = openQueueDb(this.dbName, { onLost: (_loss, error) => this.#lose(error) }).then(async (db) => {
+    this.#db = openQueueDb(this.dbName, { onLost: (_loss, error) => this.#lose(error) }, name).then(async (db) => {
       // What is in the log now is history; news is what comes after.
       this.#catchUp.start((await readMeta(db)).seq);
       return db;
     });
     this.#db.catch(() => {}); // reported by the first call that needs the database
+    this.#links = new FlowLinks(this.prefix, {
+      name,
+      // On the connection itself, not #open(): completing flows is part of opening.
+      write: async (doing, body) => this.#committed(await write(await this.#db, doing, body)),
+      db: this.#db,
+    }, (err) => this.#emitError(err));
+    this.#ready = this.#db.then(async (db) => {
+      // Before anything else: the flows another tab began adding here and could not finish.
+      await this.#links.settleIntents(name).catch((err: unknown) => this.#closing || this.#emitError(err));
+      // And the messages to other queues a tab wrote here and could not deliver.
+      void this.#links.drain(name);
+      return db;
+    });
+    this.#ready.catch(() => {});
     this.#channel = new NoticeChannel(this.dbName, (notice) => this.#onNotice(notice), (err) => this.#emitError(err));
     this.#host = {
       queueName: name,
       update: (jobId, event) => this.#write(`updating job ${jobId}`, (batch) => updateJob(batch, jobId, event), true),
       readState: async (jobId) => (await readJob(await this.#open(true), jobId))?.state,
+      read: async (jobId) => readJob(await this.#open(true), jobId),
       remove: async (jobId, token) => {
         await this.#write(`removing job ${jobId}`, (batch) => removeJob(batch, jobId, token), true);
       },
@@ -296,6 +318,10 @@ export class Queue<Data = unknown, Result = unknown> {
   getFailed(start = 0, end = -1): Promise<Job<Data, Result>[]> {
     return this.getJobs('failed', start, end, false);
   }
+  /** Parents waiting for the children of their flows, in the order they began to wait. */
+  getWaitingChildren(start = 0, end = -1): Promise<Job<Data, Result>[]> {
+    return this.getJobs('waiting-children', start, end, true);
+  }
 
   /**
    * How many jobs are in each state, or in the states named (keyed as named, as in Bull and
@@ -317,9 +343,12 @@ export class Queue<Data = unknown, Result = unknown> {
     return sumCounts(await readCounts(await this.#open()), names);
   }
 
-  /** How many jobs are still to run: waiting or delayed (Bull's and BullMQ's `count()`). */
+  /**
+   * How many jobs are still to run: waiting, delayed, or waiting for their children (Bull's and
+   * BullMQ's `count()`).
+   */
   count(): Promise<number> {
-    return this.getJobCountByTypes('waiting', 'delayed');
+    return this.getJobCountByTypes('waiting', 'delayed', 'waiting-children');
   }
   getWaitingCount(): Promise<number> {
     return this.getJobCountByTypes('waiting');
@@ -335,6 +364,9 @@ export class Queue<Data = unknown, Result = unknown> {
   }
   getFailedCount(): Promise<number> {
     return this.getJobCountByTypes('failed');
+  }
+  getWaitingChildrenCount(): Promise<number> {
+    return this.getJobCountByTypes('waiting-children');
   }
 
   /**
@@ -587,6 +619,7 @@ export class Queue<Data = unknown, Result = unknown> {
       await this.#runner?.close(mode, reason);
       globalThis.removeEventListener?.('pagehide', this.#onPageHide);
       this.#catchUp.stop();
+      this.#links.close();
       this.#channel.close();
       this.#closed = true;
       this.#finished.wakeAll();
@@ -662,27 +695,28 @@ export class Queue<Data = unknown, Result = unknown> {
   async #open(internal = false): Promise<QueueDB> {
     if (this.#lost) throw this.#lost;
     if (internal ? this.#closed : this.#closing) throw new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`);
-    return this.#db;
+    return this.#ready;
   }
 
   /** `#write` for the helpers that work on many jobs. */
   readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
-    const { result, changes, seqs } = await write(await this.#open(internal), doing, body, prefetch);
+    return this.#committed(await write(await this.#open(internal), doing, body, prefetch));
+  }
+
+  /** After a commit here: what this instance has seen of the log, its listeners, the other tabs, the outbox. */
+  #committed<T>({ result, changes, seqs, wroteOutbox }: Written<T>): T {
     this.#catchUp.committed(seqs.after, seqs.to);
-    if (changes.length > 0) this.#publish(changes, seqs);
+    if (changes.length > 0) this.#publish(changes, seqs, wroteOutbox);
+    if (wroteOutbox) void this.#links.drain(this.name);
     return result;
   }
 
   /** #write for the runner's last moments: the transaction is created before this returns. */
   #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
-    return write(db, doing, body).then(({ result, changes, seqs }) => {
-      this.#catchUp.committed(seqs.after, seqs.to);
-      if (changes.length > 0) this.#publish(changes, seqs);
-      return result;
-    });
+    return write(db, doing, body).then((written) => this.#committed(written));
   }
 
   /** `pagehide`, unless the page may come back (back/forward cache): give the active jobs back. */
@@ -713,14 +747,18 @@ export class Queue<Data = unknown, Result = unknown> {
     else console.error(`jobtrail: queue ${this.name}:`, error);
   }
 
-  /** After a commit: local events, then what every instance does for every change, then the other tabs. */
-  #publish(changes: QueueChange[], seqs: { after: number; to: number }): void {
+  /**
+   * After a commit: local events, then what every instance does for every change, then the other
+   * tabs. `outbox`: the commit left messages for other queues, which any instance may deliver.
+   */
+  #publish(changes: QueueChange[], seqs: { after: number; to: number }, outbox = false): void {
     for (const change of changes) {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
     const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from: this.instanceId, seq: seqs.to, after: seqs.after };
     if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
+    if (outbox) notice.outbox = true;
     this.#channel.post(notice);
   }
 
@@ -734,6 +772,8 @@ export class Queue<Data = unknown, Result = unknown> {
     if (this.#closing) return;
     // Processors need not wait for the read to look for work; what they find is in the log anyway.
     if (notice?.work) this.#runner?.hint();
+    // The tab that wrote messages for other queues may be gone before it delivers them.
+    if (notice?.outbox) void this.#links.drain(this.name);
     this.#catchUp.wake(notice);
   }
 
@@ -742,6 +782,10 @@ export class Queue<Data = unknown, Result = unknown> {
     this.#runner?.notice(change);
     relayGlobal(this.#events, change);
     this.#finished.notify(change);
+    // A flow being added across queues: watch the tab adding it, and complete it if that tab goes.
+    if (change.type === 'added' && change.state === 'waiting-children') {
+      this.#ready.then(() => this.#links.settleIntents(this.name)).catch((err: unknown) => this.#closing || this.#emitError(err));
+    }
   }
 }
 

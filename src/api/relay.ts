@@ -9,7 +9,7 @@ import type { Job } from './job.js';
 import type { QueueEventMap } from './queue-events.js';
 
 /** The events a change can mean, by their local names (`global:` + name for the global ones). */
-type Announced = 'waiting' | 'delayed' | 'active' | 'progress' | 'completed' | 'failed' | 'stalled' | 'removed' | 'paused' | 'resumed';
+type Announced = 'waiting' | 'delayed' | 'active' | 'progress' | 'completed' | 'failed' | 'stalled' | 'removed' | 'paused' | 'resumed' | 'waiting-children';
 
 /** The events `change` means, in the order they are emitted. */
 export function announced(change: QueueChange): Announced[] {
@@ -28,12 +28,18 @@ export function announced(change: QueueChange): Announced[] {
       out.push('stalled');
       if (change.state === 'failed') out.push('failed');
       break;
+    case 'childFailed':
+      // A child's failure failed its parent (failParentOnFailure).
+      if (change.state === 'failed') out.push('failed');
+      break;
   }
-  // The job (re-)entered the waiting line or the delayed timeline.
+  // The job (re-)entered the waiting line or the delayed timeline (a parent: its children are done).
   const requeues = change.type === 'added' || change.type === 'promoted' || change.type === 'retried' ||
     change.type === 'postponed' || change.type === 'failed' || change.type === 'stalled' || change.type === 'released' ||
-    change.type === 'delayChanged';
+    change.type === 'delayChanged' || change.type === 'childCompleted' || change.type === 'childFailed' || change.type === 'childRemoved';
   if (requeues && (change.state === 'waiting' || change.state === 'delayed')) out.push(change.state);
+  // A parent began to wait for its children.
+  if ((change.type === 'added' || change.type === 'retried') && change.state === 'waiting-children') out.push('waiting-children');
   return out;
 }
 

@@ -22,6 +22,12 @@ export interface Notice {
   after?: number;
   /** A job became waiting or delayed, or the queue resumed: a processor may look for work at once. */
   work?: true;
+  /**
+   * The transaction also left messages for jobs of other queues in the outbox (a child of a flow
+   * finished, say): any instance of this queue may deliver them, should the one that wrote them go
+   * first. (A hint older versions ignore.)
+   */
+  outbox?: true;
 }
 
 /** The notice, or null when the message is not one this version understands (still a wake-up). */
@@ -34,5 +40,6 @@ export function parseNotice(value: unknown): Notice | null {
   const notice: Notice = { v: NOTICE_VERSION, kind: m.kind, from: m.from, seq: m.seq };
   if (typeof m.after === 'number' && Number.isSafeInteger(m.after) && m.after >= 0 && m.after < m.seq) notice.after = m.after;
   if (m.work === true) notice.work = true;
+  if (m.outbox === true) notice.outbox = true;
   return notice;
 }

@@ -8,7 +8,8 @@ import type { JobProgress, JobState } from './types.js';
 /** The kinds of change: an event type of the log, `removed` (a job deleted) or `obliterated` (all of them). */
 export const CHANGE_TYPES = [
   'added', 'active', 'progress', 'log', 'updated', 'discarded', 'promoted', 'completed',
-  'failed', 'postponed', 'stalled', 'released', 'retried', 'delayChanged', 'priorityChanged', 'removed', 'paused', 'resumed', 'obliterated',
+  'failed', 'postponed', 'stalled', 'released', 'retried', 'delayChanged', 'priorityChanged', 'childCompleted', 'childFailed',
+  'childRemoved', 'removed', 'paused', 'resumed', 'obliterated',
   'schedulerUpserted', 'iterationAdded', 'schedulerEnded', 'schedulerRemoved',
 ] as const satisfies readonly (JobEvent['type'] | QueueEvent['type'] | SchedulerEvent['type'] | 'removed' | 'obliterated')[];
 
@@ -36,6 +37,11 @@ export interface QueueChange {
   failedReason?: string;
   /** For `completed`: the job's result (stored data, so it clones). */
   returnvalue?: unknown;
+  /**
+   * The transaction of this change also left messages for jobs of other queues (a flow's child
+   * finished, say): instances of this queue deliver them (see api/flow-links.ts).
+   */
+  outbox?: true;
   /** Local only: the job's context after the change (before it, for `removed`). */
   job?: JobContext;
   /** Local only, for `failed`: the error the handler threw. */

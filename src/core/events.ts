@@ -1,6 +1,6 @@
 // The events of the log: the stored format that must stay readable by every later version.
 // Type-only. Times are Unix milliseconds, taken once when the event is made, so folds are pure.
-import type { JobOpts, JobProgress, JobState, Repeat } from './types.js';
+import type { ChildFailureOption, JobOpts, JobProgress, JobRef, JobState, Repeat } from './types.js';
 
 interface EventOf<Type extends string, Payload> {
   type: Type;
@@ -9,8 +9,12 @@ interface EventOf<Type extends string, Payload> {
   payload: Payload;
 }
 
-/** The first event of every job: its birth. Decides `waiting` or `delayed`. */
-export type JobAdded = EventOf<'added', { name: string; data: unknown; opts: JobOpts }>;
+/**
+ * The first event of every job: its birth. Decides `waiting`, `delayed`, or — for a parent of a
+ * flow, whose `children` are listed — `waiting-children`. `flow`: the id of the flow it was added
+ * in (FlowProducer), which tells a job added by an earlier try of the same flow from another job.
+ */
+export type JobAdded = EventOf<'added', { name: string; data: unknown; opts: JobOpts; children?: JobRef[]; flow?: string }>;
 /** A processor claimed the job; `token` identifies this claim, `owner` the queue instance holding it. */
 export type JobActivated = EventOf<'active', { token: string; owner: string }>;
 export type JobProgressed = EventOf<'progress', { progress: JobProgress }>;
@@ -51,6 +55,19 @@ export type JobDelayChanged = EventOf<'delayChanged', { delay: number }>;
  */
 export type JobPriorityChanged = EventOf<'priorityChanged', { priority: number | null; lifo: boolean }>;
 
+/**
+ * Events in a parent's log, one per child outcome (the child's key is `${queueName}:${id}`): it
+ * completed with `returnvalue`; it failed for good, and `option` is the child's failure option
+ * that applied (null: none, the parent keeps waiting for it; `at` is the child's log seq of the
+ * failure, so a second delivery of it is refused); or it was removed before it completed.
+ */
+export type ChildCompleted = EventOf<'childCompleted', { child: string; returnvalue: unknown }>;
+export type ChildFailed = EventOf<'childFailed', { child: string; failedReason: string; option: ChildFailureOption | null; at: number }>;
+export type ChildRemoved = EventOf<'childRemoved', { child: string }>;
+
+/** What a child's outcome becomes in its parent's log. */
+export type ChildEvent = ChildCompleted | ChildFailed | ChildRemoved;
+
 export type JobEvent =
   | JobAdded
   | JobActivated
@@ -66,7 +83,10 @@ export type JobEvent =
   | JobReleased
   | JobRetried
   | JobDelayChanged
-  | JobPriorityChanged;
+  | JobPriorityChanged
+  | ChildCompleted
+  | ChildFailed
+  | ChildRemoved;
 
 export type JobEventType = JobEvent['type'];
 

@@ -2,7 +2,10 @@
 // events through it (see fold.ts) gives the job's state. Pure: ids and times come from events.
 import { assign, setup } from 'xstate';
 import { failsFinally } from './decide.js';
-import type { JobAdded, JobDelayChanged, JobEvent, JobFailed, JobPostponed, JobPriorityChanged, JobStalled } from './events.js';
+import {
+  afterChildEvent, dependenciesOf, failsParent, hasChildrenToWaitFor, releasesParent, reopenFailed, takesChildEvent, unprocessedCount, type Dependencies,
+} from './dependencies.js';
+import type { ChildEvent, JobAdded, JobDelayChanged, JobEvent, JobFailed, JobPostponed, JobPriorityChanged, JobStalled } from './events.js';
 import type { JobJson } from './job-json.js';
 
 /** The machine's context: the job as Bull shows it, plus what the lifecycle needs to decide. */
@@ -17,6 +20,8 @@ export interface JobContext extends JobJson {
   dueAt: number | null;
   /** How many `log` lines the job has (the lines are in the log). */
   logCount: number;
+  /** A parent's children (a job added by a FlowProducer with children); absent on other jobs. */
+  dependencies?: Dependencies;
 }
 
 export interface JobMachineInput {
@@ -57,6 +62,12 @@ export const jobMachine = setup({
     postponesLater: ({ context, event }) => ownsClaim(context, event as JobPostponed) && (event as JobPostponed).payload.delay > 0,
     stallsTooOften: ({ context, event }) =>
       ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
+    hasPendingChildren: ({ context }) => unprocessedCount(context.dependencies) > 0,
+    waitsForChildren: ({ context }) => hasChildrenToWaitFor(context.dependencies),
+    takesChild: ({ context, event }) => takesChildEvent(context.dependencies, event as ChildEvent),
+    lastChild: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent),
+    lastChildThenDelay: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent) && context.opts.delay > 0,
+    childFailsParent: ({ context, event }) => failsParent(context.dependencies, event as ChildEvent),
   },
   actions: {
     claim: assign(({ event }) => {
@@ -85,6 +96,12 @@ export const jobMachine = setup({
     })),
     becomeDue: assign({ dueAt: null }),
     retry: assign({ finishedOn: null, discarded: false }),
+    // A parent failed by a child waits for that child again.
+    retryParent: assign(({ context }) => ({ finishedOn: null, discarded: false, dependencies: reopenFailed(context.dependencies!) })),
+    child: assign(({ context, event }) => ({ dependencies: afterChildEvent(context.dependencies!, event as ChildEvent) })),
+    failByChild: assign(({ event }) => ({ failedReason: `child ${(event as ChildEvent).payload.child} failed`, finishedOn: event.time })),
+    // A parent's own delay runs from when its children are done.
+    startDelay: assign(({ context, event }) => ({ dueAt: event.time + context.opts.delay })),
     progress: assign(({ event }) => ({ progress: (event as Extract<JobEvent, { type: 'progress' }>).payload.progress })),
     log: assign(({ context }) => ({ logCount: context.logCount + 1 })),
     update: assign(({ event }) => ({ data: (event as Extract<JobEvent, { type: 'updated' }>).payload.data })),
@@ -121,8 +138,9 @@ export const jobMachine = setup({
     claim: null,
     stalledCount: 0,
     discarded: false,
-    dueAt: input.added.payload.opts.delay > 0 ? input.added.time + input.added.payload.opts.delay : null,
+    dueAt: input.added.payload.opts.delay > 0 && !input.added.payload.children?.length ? input.added.time + input.added.payload.opts.delay : null,
     logCount: 0,
+    ...(input.added.payload.children?.length ? { dependencies: dependenciesOf(input.added.payload.children) } : {}),
   }),
   initial: 'added',
   // Updates that are valid in every state.
@@ -131,10 +149,33 @@ export const jobMachine = setup({
     log: { actions: 'log' },
     updated: { actions: 'update' },
     priorityChanged: { actions: 'changePriority' },
+    // A child's outcome reaching a parent that is not waiting for its children (failed by another
+    // child, say) still updates its dependencies, for a retry.
+    childCompleted: { guard: 'takesChild', actions: 'child' },
+    childFailed: { guard: 'takesChild', actions: 'child' },
+    childRemoved: { guard: 'takesChild', actions: 'child' },
   },
   states: {
     added: {
-      always: [{ target: 'delayed', guard: 'isDelayed' }, { target: 'waiting' }],
+      always: [{ target: 'waiting-children', guard: 'hasPendingChildren' }, { target: 'delayed', guard: 'isDelayed' }, { target: 'waiting' }],
+    },
+    'waiting-children': {
+      on: {
+        childCompleted: [
+          { target: 'delayed', guard: 'lastChildThenDelay', actions: ['child', 'startDelay'] },
+          { target: 'waiting', guard: 'lastChild', actions: 'child' },
+        ],
+        childFailed: [
+          { target: 'failed', guard: 'childFailsParent', actions: ['child', 'failByChild'] },
+          { target: 'delayed', guard: 'lastChildThenDelay', actions: ['child', 'startDelay'] },
+          { target: 'waiting', guard: 'lastChild', actions: 'child' },
+        ],
+        childRemoved: [
+          { target: 'delayed', guard: 'lastChildThenDelay', actions: ['child', 'startDelay'] },
+          { target: 'waiting', guard: 'lastChild', actions: 'child' },
+        ],
+        discarded: { actions: 'discard' },
+      },
     },
     waiting: {
       on: {
@@ -172,7 +213,11 @@ export const jobMachine = setup({
     completed: {},
     failed: {
       on: {
-        retried: { target: 'waiting', actions: 'retry' },
+        // A parent failed by a child goes back to waiting for the children it still has.
+        retried: [
+          { target: 'waiting-children', guard: 'waitsForChildren', actions: 'retryParent' },
+          { target: 'waiting', actions: 'retry' },
+        ],
       },
     },
   },

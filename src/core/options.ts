@@ -1,6 +1,7 @@
 // Validation and normalisation of every option jobtrail accepts. One place, so the rules cannot drift.
+import type { DependenciesOptions } from './dependencies.js';
 import { InvalidOptionError } from './errors.js';
-import { JOB_STATES, type JobOptions, type JobOpts, type JobState, type QueueSettings, type RateLimiter } from './types.js';
+import { CHILD_FAILURE_OPTIONS, JOB_STATES, type JobOptions, type JobOpts, type JobRef, type JobState, type QueueSettings, type RateLimiter } from './types.js';
 
 export const MAX_PRIORITY = 2 ** 31 - 1;
 
@@ -20,7 +21,7 @@ export const DEFAULT_MAX_STALLED_COUNT = 10;
 
 const JOB_OPTION_KEYS = new Set<keyof JobOptions>([
   'priority', 'delay', 'attempts', 'backoff', 'lifo', 'timeout',
-  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit', 'deduplication',
+  'removeOnComplete', 'removeOnFail', 'jobId', 'stackTraceLimit', 'deduplication', ...CHILD_FAILURE_OPTIONS,
 ]);
 
 export interface ResolvedQueueOptions<J = unknown> {
@@ -83,16 +84,30 @@ export function resolveQueueOptions<J = unknown>(name: unknown, options: unknown
   if (defaultJobOptions.deduplication !== undefined) {
     throw new InvalidOptionError('Invalid queue option defaultJobOptions.deduplication: a default deduplication id would make every job a duplicate');
   }
+  for (const option of CHILD_FAILURE_OPTIONS) {
+    if (defaultJobOptions[option] !== undefined) {
+      throw new InvalidOptionError(`Invalid queue option defaultJobOptions.${option}: it is an option of a child in a flow; give it to the child in FlowProducer.add`);
+    }
+  }
   return { prefix, defaultJobOptions, settings, limiter };
 }
 
-/** Validate one job's options, merge them over the queue's defaults and fill in Bull's defaults. */
-export function resolveJobOptions<J>(options: unknown, queue: ResolvedQueueOptions<J>): JobOpts {
+/**
+ * Validate one job's options, merge them over the queue's defaults and fill in Bull's defaults.
+ * `parent`: the job is a child in a flow (FlowProducer), the only kind of job a child's failure
+ * option is for.
+ */
+export function resolveJobOptions<J>(options: unknown, queue: ResolvedQueueOptions<J>, parent?: JobRef): JobOpts {
   const own = options === undefined ? {} : checkJobOptions(options, queue.settings, '');
+  const childOptions = CHILD_FAILURE_OPTIONS.filter((option) => own[option] !== undefined);
+  if (!parent && childOptions.length > 0) {
+    throw new InvalidOptionError(`Invalid job option ${childOptions[0]}: only a child in a flow has a parent to tell (add it with a FlowProducer, as a child)`);
+  }
   const merged: JobOptions = { ...queue.defaultJobOptions, ...own };
   const { backoff, repeat: _repeat, ...rest } = merged; // checkJobOptions refuses repeat
   const opts: JobOpts = { ...rest, attempts: merged.attempts ?? 1, delay: merged.delay ?? 0 };
   if (backoff !== undefined) opts.backoff = typeof backoff === 'number' ? { type: 'fixed', delay: backoff } : { ...backoff };
+  if (parent) opts.parent = { id: parent.id, queueName: parent.queueName };
   return opts;
 }
 
@@ -101,6 +116,9 @@ function checkJobOptions(options: unknown, settings: { backoffStrategies: object
   for (const key of Object.keys(o)) {
     if (key === 'repeat') {
       throw new InvalidOptionError(`Job option ${path}repeat is taken by add() alone, where it registers a repeatable job: use add(name, data, { repeat }) or upsertJobScheduler()`);
+    }
+    if (key === 'parent') {
+      throw new InvalidOptionError(`Invalid job option ${path}parent: a job gets its parent by being added as a child of a flow, with a FlowProducer`);
     }
     if (!JOB_OPTION_KEYS.has(key as keyof JobOptions)) {
       throw new InvalidOptionError(`Unknown job option ${path}${key}`);
@@ -125,6 +143,13 @@ function checkJobOptions(options: unknown, settings: { backoffStrategies: object
   if (o.jobId !== undefined) checkJobId(o.jobId, name('jobId'));
   if (o.stackTraceLimit !== undefined) integerAtLeast(o.stackTraceLimit, 0, name('stackTraceLimit'));
   if (o.deduplication !== undefined) checkDeduplication(o.deduplication, name('deduplication'));
+  const failureOptions = CHILD_FAILURE_OPTIONS.filter((option) => o[option] !== undefined);
+  for (const option of failureOptions) {
+    if (typeof o[option] !== 'boolean') throw new InvalidOptionError(`Invalid job option ${name(option)}: expected a boolean, got ${describe(o[option])}`);
+  }
+  if (failureOptions.filter((option) => o[option] === true).length > 1) {
+    throw new InvalidOptionError(`Invalid job options ${failureOptions.map(name).join(' and ')}: a child's failure can do one of these things only`);
+  }
   return o as JobOptions;
 }
 
@@ -279,6 +304,30 @@ export function checkRetryJobs(options: unknown): { count: number; timestamp: nu
     throw new InvalidOptionError(`retryJobs: state must be 'failed', got ${describe(state)} (a completed job cannot run again in jobtrail; add a new one)`);
   }
   return checked;
+}
+
+/** `job.getDependencies(opts)`: per list, `{ cursor?, count? }`. */
+export function checkDependenciesOptions(options: unknown): DependenciesOptions {
+  const o = plainObject(options ?? {}, 'getDependencies options');
+  onlyKeys(o, ['processed', 'unprocessed', 'ignored', 'failed'], 'getDependencies option');
+  for (const [type, page] of Object.entries(o)) {
+    if (page === undefined) continue;
+    const p = plainObject(page, `getDependencies option ${type}`);
+    onlyKeys(p, ['cursor', 'count'], `getDependencies option ${type}.`);
+    if (p.cursor !== undefined) integerAtLeast(p.cursor, 0, `getDependencies option ${type}.cursor`);
+    if (p.count !== undefined) integerAtLeast(p.count, 1, `getDependencies option ${type}.count`);
+  }
+  return o as DependenciesOptions;
+}
+
+/** `job.getDependenciesCount(opts)`: which counts, as booleans. */
+export function checkDependencyCountOptions(options: unknown): Partial<Record<'processed' | 'unprocessed' | 'ignored' | 'failed', boolean>> {
+  const o = plainObject(options ?? {}, 'getDependenciesCount options');
+  onlyKeys(o, ['processed', 'unprocessed', 'ignored', 'failed'], 'getDependenciesCount option');
+  for (const [type, value] of Object.entries(o)) {
+    if (value !== undefined && typeof value !== 'boolean') throw new InvalidOptionError(`Invalid getDependenciesCount option ${type}: expected a boolean, got ${describe(value)}`);
+  }
+  return o as Partial<Record<'processed' | 'unprocessed' | 'ignored' | 'failed', boolean>>;
 }
 
 /** A boolean argument of a call (Bull's positional flags), checked. */

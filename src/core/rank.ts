@@ -9,7 +9,7 @@ import type { JobState } from './types.js';
  * - waiting: `[priority, order]`; unprioritised jobs use 2^31 so they come after every priority;
  *   order is the seq that made the job waiting (negated for `lifo`); stalled and released jobs go
  *   first with `[0, seq]` (they were already running).
- * - delayed: `[dueAt, seq]`; active: `[seq]`; completed / failed: `[finishedOn, seq]`.
+ * - delayed: `[dueAt, seq]`; active and waiting-children: `[seq]`; completed / failed: `[finishedOn, seq]`.
  */
 export type Rank = number[];
 
@@ -24,6 +24,7 @@ export function rankOf(state: JobState, job: JobContext, event: JobEvent, seq: n
     case 'delayed':
       return [job.dueAt ?? event.time, seq];
     case 'active':
+    case 'waiting-children':
       return [seq];
     case 'completed':
     case 'failed':

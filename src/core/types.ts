@@ -1,11 +1,25 @@
-// The job's public shapes: states, options and settings. Type-only apart from the list of states.
+// The job's public shapes: states, options and settings. Type-only apart from the lists of states
+// and of a child's failure options.
 // Nothing here knows the Job class: what a custom backoff strategy receives is a type parameter,
 // which the api layer fills in with its Job.
 
-/** The five states a job can be in. `stalled` is an event, not a state; paused is a queue flag. */
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+/**
+ * The states a job can be in. `waiting-children` is a parent's state while it waits for the
+ * children of its flow (see FlowProducer). `stalled` is an event, not a state; paused is a queue flag.
+ */
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'waiting-children';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'failed'];
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'failed', 'waiting-children'];
+
+/** A child's options for its final failure, in BullMQ's names (at most one per child). */
+export const CHILD_FAILURE_OPTIONS = ['failParentOnFailure', 'ignoreDependencyOnFailure', 'removeDependencyOnFailure'] as const;
+export type ChildFailureOption = (typeof CHILD_FAILURE_OPTIONS)[number];
+
+/** A job of a queue: a child's parent, a parent's child. Every queue of a flow shares one prefix. */
+export interface JobRef {
+  id: string;
+  queueName: string;
+}
 
 /** What `updateProgress()` accepts: a percentage or any cloneable object. */
 export type JobProgress = number | object;
@@ -110,6 +124,15 @@ export interface JobOptions {
    * registers the schedule and resolves with its next iteration.
    */
   repeat?: RepeatOptions;
+  /** A child of a flow whose final failure fails its parent (which otherwise keeps waiting). */
+  failParentOnFailure?: boolean;
+  /**
+   * A child of a flow whose final failure lets its parent go on as if it had completed; the parent
+   * reads the failure with `getIgnoredChildrenFailures()`.
+   */
+  ignoreDependencyOnFailure?: boolean;
+  /** A child of a flow whose final failure drops it from its parent's dependencies. */
+  removeDependencyOnFailure?: boolean;
 }
 
 /** Job options as stored: given options plus the defaults `attempts: 1`, `delay: 0`, backoff normalised. */
@@ -121,6 +144,8 @@ export interface JobOpts extends Omit<JobOptions, 'backoff' | 'repeat'> {
   repeat?: Repeat & { count: number };
   /** An iteration of a job scheduler: the scheduler's id (BullMQ's name for it). */
   repeatJobKey?: string;
+  /** The parent this job is a child of, in a flow (set by FlowProducer, never by hand). */
+  parent?: JobRef;
 }
 
 /**

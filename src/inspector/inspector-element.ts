@@ -3,11 +3,13 @@
 // indexes); changes go through the Queue/Job API, so they land in the log like any other. It re-reads when the queue reports a change
 // (`global:changed`, from every tab and worker), coalescing bursts into one render.
 import {
+  FlowProducer,
   JOB_STATES,
   Queue,
   jobJson,
   listQueues,
   type JobCounts,
+  type JobNode,
   type JobOptions,
   type JobPage,
   type JobRecord,
@@ -40,6 +42,25 @@ export const WORKERS_REFRESH = 2000;
 // extends a stand-in and is simply never defined as an element.
 const ElementBase: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as unknown as typeof HTMLElement) : HTMLElement;
 
+/** The flow of the selected job: its parent, and the tree from it down, with each job's state. */
+interface FlowView {
+  id: string;
+  parent: FlowNodeView | null;
+  tree: FlowNodeView;
+}
+
+interface FlowNodeView {
+  id: string;
+  name: string;
+  queueName: string;
+  state: JobState | 'unknown';
+  children: FlowNodeView[];
+}
+
+/** Levels of a flow shown below the selected job, and children per list and level. */
+const FLOW_DEPTH = 4;
+const FLOW_CHILDREN = 50;
+
 interface History {
   id: string;
   /** The seq of the newest event read. */
@@ -69,6 +90,10 @@ export class JobtrailInspector extends ElementBase {
   /** Bumped whenever the queue is opened or closed: reads of an older session are dropped. */
   #session = 0;
   #queue: Queue | null = null;
+  /** Reads the flows of the selected job, in this and the other queues of the prefix. */
+  #flows: FlowProducer | null = null;
+  /** A job to select once the queue being opened is shown (a job of a flow in another queue). */
+  #pendingSelect: string | null = null;
 
   #state: JobState | null = null;
   #search: { by: 'name' | 'id'; text: string } | null = null;
@@ -84,6 +109,7 @@ export class JobtrailInspector extends ElementBase {
   #selectedId: string | null = null;
   #record: JobRecord | null = null;
   #history: History | null = null;
+  #flow: FlowView | null = null;
   /** The time-travel step shown, or null to follow the newest event. */
   #travel: number | null = null;
   /** The row that takes focus from the Tab key (roving tabindex). */
@@ -166,6 +192,12 @@ export class JobtrailInspector extends ElementBase {
       return;
     }
     this.#queue = queue;
+    this.#flows = new FlowProducer({ prefix });
+    this.#flows.on('error', (err) => this.#showError('Reading a flow', err));
+    if (this.#pendingSelect !== null) {
+      this.#selectedId = this.#pendingSelect;
+      this.#pendingSelect = null;
+    }
     this.#invalidate(0);
     this.#workersTimer = setInterval(() => void this.#loadWorkers(), WORKERS_REFRESH);
   }
@@ -177,7 +209,9 @@ export class JobtrailInspector extends ElementBase {
     this.#timer = null;
     if (this.#workersTimer !== null) clearInterval(this.#workersTimer);
     this.#workersTimer = null;
-    await queue?.close();
+    const flows = this.#flows;
+    this.#flows = null;
+    await Promise.all([queue?.close(), flows?.close()]);
   }
 
   async #listQueues(): Promise<string[]> {
@@ -202,6 +236,7 @@ export class JobtrailInspector extends ElementBase {
     this.#selectedId = null;
     this.#record = null;
     this.#history = null;
+    this.#flow = null;
     this.#travel = null;
     this.#focusId = null;
     this.#ui.searchText.value = '';
@@ -243,6 +278,7 @@ export class JobtrailInspector extends ElementBase {
         const events = await queue.getJobHistory(selected);
         history = { id: selected, seq: events.at(-1)?.seq ?? 0, events, steps: this.#replay(selected, events) };
       }
+      const flow = selected !== null && record && (record.job.opts.parent || record.job.dependencies) ? await this.#readFlow(queue.name, record) : null;
       if (session !== this.#session) return;
       this.#counts = counts;
       this.#paused = paused;
@@ -258,6 +294,7 @@ export class JobtrailInspector extends ElementBase {
         } else {
           if (history !== this.#history) this.#history = history;
           this.#record = record;
+          this.#flow = flow;
         }
       }
       this.#render();
@@ -267,6 +304,24 @@ export class JobtrailInspector extends ElementBase {
       this.#loading = false;
       // Also after a session change: the new queue's first read may have been asked for meanwhile.
       if (this.#dirty) this.#invalidate();
+    }
+  }
+
+  /** The flow around the selected job: its parent, and its children down a few levels, in every queue. */
+  async #readFlow(queueName: string, record: JobRecord): Promise<FlowView | null> {
+    const flows = this.#flows;
+    if (!flows) return null;
+    const up = record.job.opts.parent;
+    try {
+      const [tree, parent] = await Promise.all([
+        flows.getFlow({ id: record.id, queueName, depth: FLOW_DEPTH, maxChildren: FLOW_CHILDREN }),
+        up ? flows.getFlow({ id: up.id, queueName: up.queueName, depth: 1 }) : null,
+      ]);
+      if (!tree) return null;
+      return { id: record.id, tree: await nodeView(tree), parent: parent ? await nodeView(parent) : null };
+    } catch (err) {
+      this.#showError(`Reading the flow of job ${record.id}`, err);
+      return null;
     }
   }
 
@@ -441,6 +496,7 @@ export class JobtrailInspector extends ElementBase {
     ui.retry.disabled = record.state !== 'failed';
     ui.promote.disabled = record.state !== 'delayed';
     ui.json.textContent = formatValue(jobJson(record.job));
+    this.#renderFlow(record);
 
     if (ui.timeline.dataset.for !== `${history.id}:${history.seq}`) {
       ui.timeline.dataset.for = `${history.id}:${history.seq}`;
@@ -455,6 +511,34 @@ export class JobtrailInspector extends ElementBase {
     }
     ui.travel.max = String(history.steps.length);
     this.#renderTravel();
+  }
+
+  /** The selected job's place in its flow: its parent, its children and theirs, each with its state. */
+  #renderFlow(record: JobRecord): void {
+    const ui = this.#ui;
+    const flow = this.#flow?.id === record.id ? this.#flow : null;
+    ui.flowSection.hidden = flow === null;
+    if (!flow) return;
+    const line = (node: FlowNodeView, current: boolean) =>
+      h('div', { class: 'node-line', 'aria-current': current ? 'true' : null },
+        h('span', { class: `badge state-${node.state}` }, node.state),
+        h('strong', {}, node.name),
+        h('span', { class: 'where' }, `${node.queueName}:${node.id}`),
+        current ? null : h('button', { type: 'button', class: 'link', 'data-job': node.id, 'data-queue': node.queueName, 'aria-label': `Show job ${node.id} of queue ${node.queueName}` }, 'show'));
+    const branch = (node: FlowNodeView, current: boolean): HTMLLIElement =>
+      h('li', { 'data-flow-job': `${node.queueName}:${node.id}` },
+        line(node, current),
+        node.children.length > 0 ? h('ul', {}, ...node.children.map((child) => branch(child, false))) : null);
+    const children = flow.tree.children;
+    const done = children.filter((c) => c.state === 'completed').length;
+    const deps = record.job.dependencies;
+    const summary = [
+      flow.parent ? `A child of job ${flow.parent.id} (${flow.parent.name}, queue ${flow.parent.queueName}), which is ${flow.parent.state}.` : '',
+      deps ? `${done} of ${children.length} children completed${children.length < Object.keys(deps).length ? ` (first ${children.length} shown)` : ''}.` : '',
+    ].filter(Boolean).join(' ');
+    ui.flowSummary.textContent = summary;
+    const tree = branch(flow.tree, true);
+    replaceChildren(ui.flowTree, ...(flow.parent ? [h('li', { 'data-flow-job': `${flow.parent.queueName}:${flow.parent.id}` }, line(flow.parent, false), h('ul', {}, tree))] : [tree]));
   }
 
   /** The time-travel slider's step: the job as it was after that event. */
@@ -658,6 +742,16 @@ export class JobtrailInspector extends ElementBase {
       if (row) this.#select(row.dataset.id!);
     });
     ui.tbody.addEventListener('keydown', (event) => this.#onRowKey(event));
+    ui.flowTree.addEventListener('click', (event) => {
+      const button = (event.target as Element).closest<HTMLElement>('button[data-job]');
+      if (!button) return;
+      const id = button.dataset.job!;
+      const queue = button.dataset.queue!;
+      if (queue === this.#queue?.name) return this.#select(id);
+      // A job of another queue: open that queue, then show the job.
+      this.#pendingSelect = id;
+      this.setAttribute('queue', queue);
+    });
     ui.retry.addEventListener('click', () => this.#jobAction('retry'));
     ui.promote.addEventListener('click', () => this.#jobAction('promote'));
     ui.remove.addEventListener('click', () => this.#jobAction('remove'));
@@ -742,6 +836,7 @@ const STATE_ORDER: Record<JobState, string> = {
   active: 'started last first',
   completed: 'finished last first',
   failed: 'failed last first',
+  'waiting-children': 'added last first',
 };
 
 function fieldError(field: HTMLTextAreaElement, error: HTMLElement, message: string): void {
@@ -796,6 +891,9 @@ interface Ui {
   travelState: HTMLElement;
   travelJson: HTMLElement;
   timeline: HTMLTableSectionElement;
+  flowSection: HTMLElement;
+  flowSummary: HTMLElement;
+  flowTree: HTMLUListElement;
 }
 
 function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
@@ -861,8 +959,12 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
   const travelState = h('span', { class: 'badge' });
   const travelJson = h('pre', { class: 'travel-json', tabindex: 0, 'aria-label': 'The job after the chosen event' });
   const timeline = h('tbody');
+  const flowSummary = h('p', { class: 'flow-summary' });
+  const flowTree = h('ul', { class: 'flow-tree', 'aria-labelledby': 'flow-heading' });
+  const flowSection = h('section', { class: 'flow', hidden: true }, h('h4', { id: 'flow-heading' }, 'Flow'), flowSummary, flowTree);
   const detailBody = h('div', { class: 'detail-body', hidden: true },
     h('div', { class: 'actions', role: 'group', 'aria-label': 'Job actions' }, retry, promote, remove),
+    flowSection,
     h('h4', { id: 'timeline-heading' }, 'Timeline'),
     h('div', { class: 'timeline-wrap' },
       h('table', { class: 'timeline', 'aria-labelledby': 'timeline-heading' },
@@ -906,5 +1008,12 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
     counts, countButtons, workersCount, workersList, searchForm, searchBy, searchText, searchClear, table, caption, tbody, newer, older, range,
     addForm, addName, addData, addDataError, addOpts, addOptsError, formError,
     detailHeading, placeholder, detailBody, retry, promote, remove, json, travel, travelOut, travelState, travelJson, timeline,
+    flowSection, flowSummary, flowTree,
   };
+}
+
+/** A node of a flow as the inspector shows it: the job's identity and its state now. */
+async function nodeView(node: JobNode): Promise<FlowNodeView> {
+  const [state, children] = await Promise.all([node.job.getState(), Promise.all((node.children ?? []).map(nodeView))]);
+  return { id: node.job.id, name: node.job.name, queueName: node.job.queueName, state, children };
 }

@@ -35,7 +35,7 @@ type Transition = { target?: readonly Node[] | undefined; guard?: unknown };
 
 /**
  * @example
- * machineGraph().edges.find((e) => e.from === 'failed'); // { from: 'failed', to: 'waiting', events: ['retried'] }
+ * machineGraph().edges.find((e) => e.from === 'delayed'); // { from: 'delayed', to: 'waiting', events: ['promoted'] }
  */
 export function machineGraph(machine: AnyStateMachine = jobMachine): MachineGraph {
   const root = machine.root;

@@ -19,6 +19,7 @@ export const STYLES = `
   --jt-active: #6639ba;    --jt-active-bg: #fbefff;
   --jt-completed: #116329; --jt-completed-bg: #dafbe1;
   --jt-failed: #a40e26;    --jt-failed-bg: #ffebe9;
+  --jt-waiting-children: #0b6f6a; --jt-waiting-children-bg: #d8f5f1;
   display: block;
   color-scheme: light dark;
   container-type: inline-size;
@@ -47,6 +48,7 @@ export const STYLES = `
     --jt-active: #d2a8ff;    --jt-active-bg: #2d1b4e;
     --jt-completed: #56d364; --jt-completed-bg: #0f3320;
     --jt-failed: #ff7b72;    --jt-failed-bg: #4b1113;
+    --jt-waiting-children: #5fd7c9; --jt-waiting-children-bg: #0b302d;
   }
 }
 :host([hidden]) { display: none; }
@@ -85,6 +87,7 @@ tr:focus-visible { outline-offset: -2px; }
 .state-active { --c: var(--jt-active); --cb: var(--jt-active-bg); }
 .state-completed { --c: var(--jt-completed); --cb: var(--jt-completed-bg); }
 .state-failed { --c: var(--jt-failed); --cb: var(--jt-failed-bg); }
+.state-waiting-children { --c: var(--jt-waiting-children); --cb: var(--jt-waiting-children-bg); }
 .badge[class*="state-"] { color: var(--c); background: var(--cb); }
 .status { min-height: 1.45em; margin: 6px 0; color: var(--jt-muted); }
 .error { display: flex; gap: 10px; align-items: start; margin: 6px 0; padding: 8px 10px; border-radius: 6px; color: var(--jt-danger); background: var(--jt-danger-bg); border: 1px solid var(--jt-danger); }
@@ -158,7 +161,7 @@ pre {
 .timeline tbody tr.future { opacity: .45; }
 .timeline td.type, .timeline td.time, .timeline td.num { white-space: nowrap; }
 .timeline .payload { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-.machine-svg { width: 100%; max-width: 620px; height: auto; display: block; }
+.machine-svg { width: 100%; max-width: 700px; height: auto; display: block; }
 .machine-svg .node rect { fill: var(--jt-surface); stroke: var(--jt-border); stroke-width: 1.5; }
 .machine-svg .node text { fill: var(--jt-fg); font-size: 13px; font-weight: 600; }
 .machine-svg .node.current rect { fill: var(--cb); stroke: var(--c); stroke-width: 3; }
@@ -172,4 +175,12 @@ pre {
 .machine-svg .start-dot { fill: var(--jt-fg); }
 .rules { margin: 6px 0 0; padding-left: 18px; font-size: 12px; color: var(--jt-muted); }
 .rules li.current { color: var(--jt-fg); }
+.flow-tree, .flow-tree ul { list-style: none; margin: 0; padding-left: 0; }
+.flow-tree ul { padding-left: 18px; border-left: 1px solid var(--jt-border); margin-left: 6px; }
+.flow-tree li { margin: 3px 0; }
+.flow-tree .node-line { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; font-size: 13px; }
+.flow-tree .node-line[aria-current="true"] { font-weight: 700; }
+.flow-tree .where { color: var(--jt-muted); overflow-wrap: anywhere; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.flow-tree button.link { padding: 0 4px; border: none; background: none; color: var(--jt-accent); text-decoration: underline; }
+.flow-summary { color: var(--jt-muted); font-size: 13px; margin: 0 0 4px; }
 `;

@@ -1,9 +1,11 @@
 // finishJobs — reads: each finished job; for keep-N / age options, the oldest finished jobs.
-// Appends: `completed` or `failed` per job. Deletes: the jobs that removeOnComplete / removeOnFail drop.
+// Appends: `completed` or `failed` per job; to a parent of the same queue, its child's outcome.
+// Deletes: the jobs that removeOnComplete / removeOnFail drop.
 // A stale claim or a refused event skips that job alone; the rest of the batch goes on.
 import type { AttemptOutcome } from '../core/decide.js';
 import { JobtrailError } from '../core/errors.js';
 import type { JobRecord } from './record.js';
+import { settleLinks } from './deliver.js';
 import { applyKeep } from './remove-jobs.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -33,6 +35,9 @@ export async function finishJobs(batch: WriteBatch, finishes: readonly Finish[],
     const prev = removed ? undefined : once ? prefetched[i] : await batch.read(finish.jobId);
     results.push(await finishOne(batch, finish, prev, now));
   }
+  // Now, not at commit: a parent these children released is in the waiting line for a claim that
+  // follows in this same transaction.
+  await settleLinks(batch);
   return results;
 }
 

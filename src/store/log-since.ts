@@ -92,6 +92,10 @@ function changeOf(event: StoredJobEvent, state: JobState): QueueChange {
     case 'stalled':
       if (state === 'failed') change.failedReason = STALLED_REASON;
       break;
+    case 'childFailed':
+      // The child's failure failed its parent (failParentOnFailure): the machine's reason for it.
+      if (state === 'failed') change.failedReason = `child ${event.payload.child} failed`;
+      break;
   }
   return change;
 }

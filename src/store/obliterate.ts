@@ -1,9 +1,11 @@
-// obliterate — reads: meta, the active jobs. Deletes: every job, every job scheduler, the whole log
-// and the removal records (store clears, not job by job, so it stays fast for large queues), and
-// resets meta (ids start again at 1; the paused flag and limiter window go). Writes: a removal
-// record for each active job (so the processors running them abort, in every tab) and one for the
-// whole queue. Refuses while jobs are active, unless forced.
+// obliterate — reads: meta, the active jobs, the jobs of flows. Deletes: every job, every job
+// scheduler, the whole log and the removal records (store clears, not job by job, so it stays fast
+// for large queues), and resets meta (ids start again at 1; the paused flag and limiter window go).
+// Writes: a removal record for each active job (so the processors running them abort, in every
+// tab) and one for the whole queue. Sends: what removing each job of a flow tells the jobs of other
+// queues (its parent, its children). Refuses while jobs are active, unless forced.
 import { JobtrailError } from '../core/errors.js';
+import { removalMessages } from '../core/links.js';
 import type { JobRecord } from './record.js';
 import { emptyMeta } from './schema.js';
 import type { WriteBatch } from './write-batch.js';
@@ -18,6 +20,9 @@ export async function obliterate(batch: WriteBatch, queueName: string, force: bo
     active.push(record);
     return true;
   });
+  const linked = await tx.objectStore('jobs').index('byFlow').getAll();
+  // (Active ones tell theirs as they are removed below.)
+  for (const record of linked) if (record.state !== 'active') batch.messages.push(...removalMessages(queueName, record.job, record.state, Date.now()));
   await tx.objectStore('jobs').clear();
   await tx.objectStore('events').clear();
   await tx.objectStore('removals').clear();

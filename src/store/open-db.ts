@@ -3,12 +3,22 @@
 // cleared). From then on every error of this connection is the one that says what happened.
 import { openDB, type IDBPDatabase } from 'idb';
 import { JobtrailError, storageError } from '../core/errors.js';
-import { DB_VERSION, type QueueSchema } from './schema.js';
+import { DB_VERSION, META_KEY, type QueueSchema } from './schema.js';
 
 export type QueueDB = IDBPDatabase<QueueSchema>;
 
 /** How a connection was lost: the database deleted, upgraded by a newer version, or closed under us. */
 export type Loss = 'deleted' | 'upgraded' | 'closed';
+
+const queueNames = new WeakMap<QueueDB, string>();
+
+/**
+ * The name of the queue `db` holds, when it was opened with one: a write tells a job of its own
+ * queue in the same transaction, and only a job of another queue through the outbox.
+ */
+export function queueNameOf(db: QueueDB): string | undefined {
+  return queueNames.get(db);
+}
 
 export interface OpenHooks {
   /**
@@ -54,7 +64,8 @@ function lossError(name: string, loss: Loss, newVersion: number | null): Jobtrai
   return new JobtrailError('ERR_DATABASE_LOST', `${what}; reload the page`);
 }
 
-export async function openQueueDb(name: string, hooks: OpenHooks): Promise<QueueDB> {
+/** Open database `name`, which holds queue `queue` (see db-name.ts). */
+export async function openQueueDb(name: string, hooks: OpenHooks, queue?: string): Promise<QueueDB> {
   try {
     const db = await openDB<QueueSchema>(name, DB_VERSION, {
       upgrade(db, oldVersion, _newVersion, tx) {
@@ -80,6 +91,17 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
           db.createObjectStore('schedulers', { keyPath: 'id' });
           tx.objectStore('events').createIndex('byScheduler', ['schedulerId', 'seq']);
         }
+        if (oldVersion < 5) {
+          // Flows: intents of flows being added across queues, messages to other queues, the
+          // jobs of flows, and a count of parents waiting for their children.
+          db.createObjectStore('flows', { keyPath: 'id' });
+          db.createObjectStore('outbox', { keyPath: 'key', autoIncrement: true });
+          tx.objectStore('jobs').createIndex('byFlow', 'flow');
+          const meta = tx.objectStore('meta');
+          void meta.get(META_KEY).then((record) => {
+            if (record && record.counts['waiting-children'] === undefined) return meta.put({ ...record, counts: { ...record.counts, 'waiting-children': 0 } });
+          }).catch(() => {}); // a failure aborts the upgrade, and openDB reports it
+        }
       },
       blocking(_currentVersion, newVersion) {
         // Another tab deletes the database (no new version) or upgrades it: step aside, after
@@ -99,6 +121,7 @@ export async function openQueueDb(name: string, hooks: OpenHooks): Promise<Queue
         hooks.onLost('closed', error);
       },
     });
+    if (queue !== undefined) queueNames.set(db, queue);
     return db;
   } catch (err) {
     throw storageError(err, `opening the database ${name}`);

@@ -9,7 +9,7 @@ import { project, type JobRecord } from './record.js';
 import { projectScheduler, type SchedulerRecord } from './scheduler-record.js';
 import { JOB_STATES } from '../core/types.js';
 import type { QueueDB } from './open-db.js';
-import { write } from './write-batch.js';
+import { write } from './write.js';
 
 const PAGE = 5000;
 

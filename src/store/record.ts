@@ -17,6 +17,8 @@ export interface JobRecord {
   /** The seq of the job's `added` event: orders jobs by creation, newest first for the inspector. */
   created: number;
   job: JobContext;
+  /** The id of the flow the job was added in (FlowProducer; indexed by `byFlow`); absent otherwise. */
+  flow?: string;
 }
 
 /** Fold `event` (with sequence number `seq`) into `prev`; throws if the machine refuses it. */
@@ -24,12 +26,14 @@ export function project(prev: JobRecord | undefined, jobId: string, event: JobEv
   if (!prev) {
     if (event.type !== 'added') throw new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} does not exist`);
     const born = startJob(jobId, event);
-    return { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job };
+    const record: JobRecord = { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job };
+    if (event.payload.flow !== undefined) record.flow = event.payload.flow;
+    return record;
   }
   if (event.type === 'added') throw new JobtrailError('ERR_REFUSED', `Job ${jobId} already exists`);
   const next = applyEvent(prev, event);
   // A job keeps its place while it stays in a state (progress must not reorder the waiting line),
   // unless the event is about its place (a new priority, a new delay).
   const rank = next.state === prev.state && !reranks(next.state, event) ? prev.rank : rankOf(next.state, next.job, event, seq);
-  return { id: jobId, state: next.state, rank, seq, created: prev.created, job: next.job };
+  return { ...prev, state: next.state, rank, seq, job: next.job };
 }

@@ -2,6 +2,8 @@
 // the names; bump DB_VERSION (and teach open-db.ts the upgrade) whenever this changes.
 import type { DBSchema } from 'idb';
 import type { StoredEvent } from '../core/events.js';
+import type { PlannedJob } from '../core/flow.js';
+import type { LinkMessage } from '../core/links.js';
 import type { LimiterState } from '../core/limiter.js';
 import type { MetricType, MinuteCounts } from '../core/metrics.js';
 import type { Rank } from '../core/rank.js';
@@ -9,8 +11,8 @@ import type { JobRecord } from './record.js';
 import type { SchedulerRecord } from './scheduler-record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by scheduler. */
-export const DB_VERSION = 4;
+/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by scheduler. 5: flows, outbox, byFlow, the waiting-children count. */
+export const DB_VERSION = 5;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -81,14 +83,38 @@ export interface OwnerRecord {
 /** The kind of context a processing instance lives in. */
 export type OwnerKind = 'window' | 'worker' | 'sharedworker' | 'serviceworker' | 'other';
 
+/**
+ * A flow being added across queues (FlowProducer): written in the transaction that adds the flow's
+ * jobs of this queue, it holds every job still to add to the other queues, with its id fixed. Until
+ * it is deleted (once every queue has its jobs), whoever finds it completes it: the tab that added
+ * the flow, or any instance of this queue that opens it, or sees the adding tab's lock go.
+ */
+export interface FlowIntent {
+  /** The flow's id (in each job's `added` event); the adding tab holds the Web Lock `jobtrail-flow:${id}` while it adds. */
+  id: string;
+  /** When the flow was added (the `added` events' time). */
+  time: number;
+  /** The jobs of the other queues, parents before their children. */
+  jobs: PlannedJob[];
+}
+
+/**
+ * A message to a job of another queue, written in the transaction whose change it reports (a child
+ * finished or was removed, a parent was removed) and deleted once delivered (see deliver.ts).
+ */
+export type OutboxRecord = LinkMessage & { key?: number };
+
 export interface QueueSchema extends DBSchema {
   meta: { key: string; value: MetaRecord };
   /** The projection: one record per job. */
   jobs: {
     key: string;
     value: JobRecord;
-    /** `byDedup` (version 2): jobs added with a deduplication id, by that id and creation. */
-    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number]; byDedup: [string, number] };
+    /**
+     * `byDedup` (version 2): jobs added with a deduplication id, by that id and creation.
+     * `byFlow` (version 3): the jobs added in a flow, by the flow's id.
+     */
+    indexes: { byState: [JobState, Rank]; byCreated: number; byName: [string, number]; byDedup: [string, number]; byFlow: string };
   };
   /** The log. `byScheduler` (version 4): the events of each job scheduler. */
   events: { key: number; value: StoredEvent; indexes: { byJob: [string, number]; byScheduler: [string, number] } };
@@ -96,9 +122,11 @@ export interface QueueSchema extends DBSchema {
   removals: { key: number; value: RemovalRecord };
   /** The projection of job schedulers (version 4): one record per scheduler. */
   schedulers: { key: string; value: SchedulerRecord };
+  flows: { key: string; value: FlowIntent };
+  outbox: { key: number; value: OutboxRecord };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox';
 
 export function emptyMeta(): MetaRecord {
   return {
@@ -106,7 +134,7 @@ export function emptyMeta(): MetaRecord {
     seq: 0,
     lastId: 0,
     paused: false,
-    counts: { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 },
+    counts: { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 },
     floors: {},
     limiter: null,
     metrics: {},

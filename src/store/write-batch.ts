@@ -1,15 +1,17 @@
 // One readwrite transaction, seen as a batch of appended events. Every storage command runs inside
-// `write()`: the meta record is read once, each event is folded into its job's projection before
-// anything is written (a refused event writes nothing), and event + projection go in together.
+// `write()` (write.ts): the meta record is read once, each event is folded into its job's projection
+// before anything is written (a refused event writes nothing), and event + projection go in
+// together. What the jobs of a flow must tell each other is collected as messages (core/links.ts).
 import type { IDBPTransaction } from 'idb';
 import type { QueueChange } from '../core/change.js';
-import { JobtrailError, returnValueHint, storageError } from '../core/errors.js';
+import { JobtrailError, returnValueHint } from '../core/errors.js';
 import type { JobEvent, QueueEvent } from '../core/events.js';
+import { outcomeMessage, removalMessages, type LinkMessage } from '../core/links.js';
 import { countFinished } from '../core/metrics.js';
 import { compareRank, type Rank } from '../core/rank.js';
 import type { JobState } from '../core/types.js';
 import { project, type JobRecord } from './record.js';
-import { lossBehind, type QueueDB } from './open-db.js';
+import { queueNameOf, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
@@ -17,12 +19,20 @@ export const REMOVALS_KEPT = 10_000;
 /** Prune removal records this many seqs at a time, in one range delete. */
 const PRUNE_STEP = 1000;
 
-type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers')[];
+type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox')[];
 export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
 
 export class WriteBatch {
   /** What this transaction changes, for listeners in this tab and notices to the others. */
   readonly changes: QueueChange[] = [];
+  /**
+   * Messages to jobs of flows that this transaction's changes send (a child finished or went, a
+   * parent went). `write()` applies those for jobs of this queue before it commits and puts the
+   * others in the outbox.
+   */
+  readonly messages: LinkMessage[] = [];
+  /** The outbox got a message: the queue instance delivers it once this commits. */
+  wroteOutbox = false;
 
   /** The log's last seq before this transaction: it appends `firstSeq + 1` to `meta.seq`. */
   readonly firstSeq: number;
@@ -32,18 +42,20 @@ export class WriteBatch {
   private constructor(
     readonly tx: WriteTx,
     readonly meta: MetaRecord,
+    /** The queue this database holds (undefined for a database opened without its name). */
+    readonly queueName: string | undefined,
   ) {
     this.firstSeq = meta.seq;
   }
 
   /** Reads of `prefetch` jobs go out with the meta read: one round trip to the database, not two. */
   static async begin(db: QueueDB, prefetch: readonly string[] = []): Promise<WriteBatch> {
-    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers'], 'readwrite') as WriteTx;
+    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers', 'flows', 'outbox'], 'readwrite') as WriteTx;
     tx.done.catch(() => {}); // observed in commit()
     const metaRead = tx.objectStore('meta').get(META_KEY);
     const early = new Map(prefetch.map((id) => [id, tx.objectStore('jobs').get(id)] as const));
     for (const read of early.values()) read.catch(() => {}); // a failure aborts the transaction
-    const batch = new WriteBatch(tx, (await metaRead) ?? emptyMeta());
+    const batch = new WriteBatch(tx, (await metaRead) ?? emptyMeta(), queueNameOf(db));
     batch.#early = early;
     return batch;
   }
@@ -84,11 +96,16 @@ export class WriteBatch {
       }
     }
     if (prev?.state !== next.state || prev.rank !== next.rank) this.lowerFloor(next.state, next.rank);
+    if (next.job.opts.parent && prev?.state !== next.state) {
+      const message = outcomeMessage(this.#ownQueue(), next.job, next.state, seq, event.time);
+      if (message) this.messages.push(message);
+    }
     const change: QueueChange = { seq, jobId, type: event.type, state: next.state, job: next.job };
     if (event.type === 'active') change.owner = event.payload.owner;
     else if (event.type === 'progress') change.progress = next.job.progress;
     else if (event.type === 'completed') change.returnvalue = next.job.returnvalue;
-    if ((event.type === 'failed' || event.type === 'stalled') && next.job.failedReason) change.failedReason = next.job.failedReason;
+    const failing = event.type === 'failed' || event.type === 'stalled' || (event.type === 'childFailed' && next.state === 'failed');
+    if (failing && next.job.failedReason) change.failedReason = next.job.failedReason;
     this.changes.push(change);
     return next;
   }
@@ -101,9 +118,11 @@ export class WriteBatch {
 
   /**
    * Delete a job's projection and every event of its history, and record the removal (with a seq
-   * of its own, and the job's outcome if it had finished) for instances that catch up later.
+   * of its own, and the job's outcome if it had finished) for instances that catch up later. In a
+   * flow, its parent hears of it (unless it completed), and the children it still waited for go too.
    */
   async remove(record: JobRecord): Promise<void> {
+    if (record.flow) this.messages.push(...removalMessages(this.#ownQueue(), record.job, record.state, Date.now()));
     const keys = await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id));
     const events = this.tx.objectStore('events');
     for (const key of keys) quiet(events.delete(key));
@@ -152,6 +171,12 @@ export class WriteBatch {
     }
   }
 
+  /** Keep `message` for a job of another queue until it is delivered (see deliver.ts). */
+  toOutbox(message: LinkMessage): void {
+    quiet(this.tx.objectStore('outbox').add(message));
+    this.wroteOutbox = true;
+  }
+
   async commit(): Promise<void> {
     if (this.#removed) this.pruneRemovals();
     quiet(this.tx.objectStore('meta').put(this.meta));
@@ -179,32 +204,14 @@ export class WriteBatch {
     this.meta.removalsPrunedTo = to;
   }
 
+  #ownQueue(): string {
+    if (this.queueName === undefined) throw new JobtrailError('ERR_STORAGE', 'A job of a flow changed in a database opened without its queue name');
+    return this.queueName;
+  }
+
   private lowerFloor(state: JobState, rank: Rank): void {
     const floor = this.meta.floors[state];
     if (floor && compareRank(rank, floor) < 0) this.meta.floors[state] = rank;
-  }
-}
-
-/**
- * Run `body` in one readwrite transaction and commit it. `body` may await only IndexedDB requests
- * (anything else lets the transaction commit early). If it throws, nothing is written.
- */
-export async function write<T>(
-  db: QueueDB,
-  doing: string,
-  body: (batch: WriteBatch) => Promise<T> | T,
-  prefetch: readonly string[] = [],
-): Promise<{ result: T; changes: QueueChange[]; seqs: { after: number; to: number } }> {
-  let batch: WriteBatch | undefined;
-  try {
-    batch = await WriteBatch.begin(db, prefetch);
-    const result = await body(batch);
-    await batch.commit();
-    // The seqs this transaction took: (after, to]. Nobody else can have taken any of them.
-    return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq } };
-  } catch (err) {
-    batch?.abort();
-    throw (await lossBehind(db, err)) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
   }
 }
 

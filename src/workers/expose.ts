@@ -3,9 +3,10 @@
 // progress and logs.
 import { expose, releaseProxy, type Remote } from 'comlink';
 import { bullProcessorProblem, explainBullHabit, secondParameterName } from '../core/bull-habits.js';
+import type { DependenciesOptions, DependenciesPage, DependencyLists } from '../core/dependencies.js';
 import { fromErrorData, InvalidOptionError, toErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
-import type { JobOpts, JobProgress } from '../core/types.js';
+import type { JobOpts, JobProgress, JobRef } from '../core/types.js';
 import { WORKER_PROTOCOL, type AttemptHost, type CallResult, type WorkerApi, type WorkerReady } from './protocol.js';
 
 /** The job as a worker processor sees it: the job's fields, and the calls that report back. */
@@ -24,6 +25,14 @@ export interface WorkerJob<Data = unknown, Result = unknown> {
   /** Append a log line; resolves with the number of lines the job has. */
   log(line: string): Promise<number>;
   toJSON(): JobJson<Data, Result>;
+  /** In a flow, the job's parent; undefined for a job that is no child. */
+  readonly parent: JobRef | undefined;
+  /** A parent's children's return values by child key (`${queueName}:${id}`), as `Job#getChildrenValues`. */
+  getChildrenValues<ChildResult = unknown>(): Promise<Record<string, ChildResult>>;
+  /** The failures of children added with `ignoreDependencyOnFailure`, by child key. */
+  getIgnoredChildrenFailures(): Promise<Record<string, string>>;
+  /** A parent's children by status, as `Job#getDependencies`. */
+  getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage>;
 }
 
 /**
@@ -121,6 +130,27 @@ class AttemptJob<Data, Result> implements WorkerJob<Data, Result> {
 
   toJSON(): JobJson<Data, Result> {
     return { ...this.#json, progress: this.progress };
+  }
+
+  get parent(): JobRef | undefined {
+    return this.opts.parent;
+  }
+
+  async getChildrenValues<ChildResult = unknown>(): Promise<Record<string, ChildResult>> {
+    return (await this.#lists()).processed as Record<string, ChildResult>;
+  }
+
+  async getIgnoredChildrenFailures(): Promise<Record<string, string>> {
+    return (await this.#lists()).ignored;
+  }
+
+  /** Checked and paged by the queue, as `Job#getDependencies`. */
+  getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage> {
+    return this.#call(() => this.#host.dependencies(opts));
+  }
+
+  async #lists(): Promise<DependencyLists> {
+    return (await this.getDependencies()) as DependencyLists;
   }
 
   /** No more calls; wait for those still on their way. */

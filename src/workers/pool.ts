@@ -10,6 +10,7 @@
 // that loads but never calls `exposeProcessor` cannot be told from a slow one: only the job's
 // `timeout` ends that wait.)
 import { proxy, wrap, type Remote } from 'comlink';
+import type { DependenciesOptions, DependenciesPage } from '../core/dependencies.js';
 import { fromErrorData, JobtrailError, returnValueHint, toErrorData, type ErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobProgress } from '../core/types.js';
@@ -24,6 +25,8 @@ export interface PoolJob {
   toJSON(): JobJson;
   updateProgress(progress: JobProgress): Promise<void>;
   log(line: string): Promise<number>;
+  /** A parent's dependencies: every list, or a page of the lists `opts` names. */
+  getDependencies(opts?: DependenciesOptions): Promise<DependenciesPage>;
 }
 
 /**
@@ -190,6 +193,7 @@ class ProcessorWorker {
     const host: AttemptHost = {
       progress: (value) => apply(() => job.updateProgress(value)),
       log: (line) => apply(() => job.log(line)),
+      dependencies: (opts) => apply(() => job.getDependencies(opts)),
     };
     try {
       await Promise.race([this.ready, this.death]);

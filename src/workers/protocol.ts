@@ -3,12 +3,13 @@
 // structured-cloned (job data keeps its Blobs and ArrayBuffers) and errors travel as plain
 // `ErrorData`, never as Error objects (comlink would drop `code` and the rest).
 import type { Remote } from 'comlink';
+import type { DependenciesOptions, DependenciesPage } from '../core/dependencies.js';
 import type { ErrorData } from '../core/errors.js';
 import type { JobJson } from '../core/job-json.js';
 import type { JobProgress } from '../core/types.js';
 
-/** Bump when the messages below change: a worker built against another version is refused. */
-export const WORKER_PROTOCOL = 1;
+/** Bump when the messages below change: a worker built against another version is refused. 2: dependencies. */
+export const WORKER_PROTOCOL = 2;
 export type WorkerProtocolVersion = typeof WORKER_PROTOCOL;
 
 /**
@@ -40,4 +41,6 @@ export interface AttemptHost {
   progress(value: JobProgress): Promise<CallResult<void>>;
   /** Resolves with the number of log lines the job has. */
   log(line: string): Promise<CallResult<number>>;
+  /** A parent of a flow: its children by status, read from the store now (`job.getDependencies(opts)`). */
+  dependencies(opts?: DependenciesOptions): Promise<CallResult<DependenciesPage>>;
 }

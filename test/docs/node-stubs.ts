@@ -1,4 +1,5 @@
 // What the browser gives the examples and Node does not, for the examples run in Node.
+import { createHash } from 'node:crypto';
 
 /** The upload server of the examples: `POST /upload` stores the body and answers 201 with a Location. */
 export function serveUploads(): { received: string[]; restore: () => void } {
@@ -78,4 +79,38 @@ export function serviceWorkerScope(): { fire: (event: Event) => void; restore: (
       scope.removeEventListener = had.remove;
     },
   };
+}
+
+/**
+ * The multipart upload server of the flows example: `PUT /uploads/:id/parts/:n` keeps a part and
+ * answers its SHA-256 as ETag; `POST /uploads/:id/complete` with `{ parts: [{ part, etag }] }`
+ * checks every part and answers 201 with the file's Location. `files` holds the assembled files.
+ */
+export function serveMultipart(): { files: Map<string, Uint8Array>; restore: () => void } {
+  const original = globalThis.fetch;
+  const parts = new Map<string, Map<number, Uint8Array>>();
+  const files = new Map<string, Uint8Array>();
+  const etagOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const part = /^\/uploads\/([\w-]+)\/parts\/(\d+)$/.exec(url);
+    if (part && init?.method === 'PUT') {
+      const bytes = new Uint8Array(await new Response(init.body).arrayBuffer());
+      if (!parts.has(part[1]!)) parts.set(part[1]!, new Map());
+      parts.get(part[1]!)!.set(Number(part[2]), bytes);
+      return new Response(null, { status: 200, headers: { ETag: etagOf(bytes) } });
+    }
+    const complete = /^\/uploads\/([\w-]+)\/complete$/.exec(url);
+    if (complete && init?.method === 'POST') {
+      const listed = (JSON.parse(String(init.body)) as { parts: { part: number; etag: string }[] }).parts;
+      const stored = parts.get(complete[1]!) ?? new Map<number, Uint8Array>();
+      if (listed.length !== stored.size || listed.some(({ part, etag }, k) => part !== k + 1 || etag !== etagOf(stored.get(part)!))) {
+        return new Response('parts missing or out of order', { status: 409 });
+      }
+      files.set(complete[1]!, new Uint8Array(Buffer.concat(listed.map(({ part }) => stored.get(part)!))));
+      return new Response(null, { status: 201, headers: { Location: `/files/${complete[1]}` } });
+    }
+    throw new TypeError(`the examples' server has no ${init?.method ?? 'GET'} ${url}`);
+  };
+  return { files, restore: () => void (globalThis.fetch = original) };
 }

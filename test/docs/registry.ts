@@ -128,6 +128,28 @@ expect(await job!.getState()).toBe('completed');
 scope.restore();
 `,
   },
+  // The chunked upload, in Node: a multipart server stub, and a 12 MiB file (3 parts of 5 MiB).
+  'README.md#flows-jobs-that-wait-for-other-jobs': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { serveMultipart } from '$docs/node-stubs.js';
+const server = serveMultipart();
+`,
+    after: `
+const bytes = new Uint8Array(12 * 1024 * 1024).map((_, i) => i % 251);
+const location = await uploadLarge(new File([bytes], 'video.mp4'));
+const [[uploadId, assembled]] = [...server.files];
+expect(location).toBe(\`/files/\${uploadId}\`);
+expect(Buffer.from(assembled!).equals(bytes)).toBe(true); // (toEqual would compare 12 million numbers one by one)
+// Three parts, each a child of the file's job, which completed once.
+const [file] = await files.getCompleted();
+expect(Object.keys(await file!.getChildrenValues())).toHaveLength(3);
+expect((await file!.history()).map((e) => e.type)).toEqual(['added', 'childCompleted', 'childCompleted', 'childCompleted', 'active', 'completed']);
+await flows.close();
+server.restore();
+`,
+  },
 
   // The service worker the page below registers as /sw.js (test/e2e/vite.config.ts serves it there).
   'README.md#service-worker-and-background-sync/1': { runs: { with: 'README.md#service-worker-and-background-sync/2' } },
@@ -239,6 +261,42 @@ expect((await queue.getWaiting()).map((j) => j.data)).toEqual(['second', 'first'
 `,
   },
 
+  'src/api/job.ts#getChildrenValues': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { FlowProducer, Queue } from 'jobtrail';
+const partsQueue = new Queue<unknown, { etag: string }>('parts');
+await partsQueue.process(async (child) => ({ etag: \`etag-\${child.id}\` }));
+const flows = new FlowProducer();
+const { job, children } = await flows.add({ name: 'assemble', queueName: 'docs', children: [{ name: 'part', queueName: 'parts' }] });
+const docs = new Queue('docs');
+await new Promise((resolve) => docs.once('global:waiting', resolve));
+`,
+    after: `
+const id = children![0]!.job.id;
+expect(parts).toEqual({ [\`parts:\${id}\`]: { etag: \`etag-\${id}\` } });
+`,
+  },
+
+  // ---- JSDoc: flows -----------------------------------------------------------------------------
+
+  'src/api/flow-producer.ts#FlowProducer': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { FlowProducer, Queue } from 'jobtrail';
+const uploads = new Queue('uploads');
+const partsQueue = new Queue('parts');
+`,
+    after: `
+expect(await job.getState()).toBe('waiting-children');
+expect(children!.map((child) => child.job.data)).toEqual([{ part: 0 }, { part: 1 }, { part: 2 }]);
+expect(await partsQueue.count()).toBe(3);
+expect(await uploads.getWaitingChildrenCount()).toBe(1);
+`,
+  },
+
   // ---- JSDoc: the Queue -------------------------------------------------------------------------
 
   'src/api/list-queues.ts#listQueues': {
@@ -251,7 +309,7 @@ const console = recordingConsole();
 await new Queue('docs').add({});
 `,
     after: `
-expect(console.logged).toEqual([['docs', { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 }]]);
+expect(console.logged).toEqual([['docs', { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 }]]);
 `,
   },
 
@@ -667,7 +725,7 @@ import { expect } from 'vitest';
 import { machineGraph } from '$src/inspector/machine-graph.js';
 `,
     after: `
-expect(machineGraph().edges.find((e) => e.from === 'failed')).toEqual({ from: 'failed', to: 'waiting', events: ['retried'] });
+expect(machineGraph().edges.find((e) => e.from === 'delayed')).toEqual({ from: 'delayed', to: 'waiting', events: ['promoted'] });
 `,
   },
 

@@ -323,3 +323,58 @@ test('uploads finish in the service worker after the tab that added them is clos
   await expect(later.locator('#upload-list .upload-detail', { hasText: 'Uploaded by the service worker' }).first()).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('a 20 MB file goes up as 8 parts over three tabs; one tab closes mid-flow; each part is uploaded once or resumed, and the file is completed once with the right SHA-256', async ({ openDemo, problems }) => {
+  test.setTimeout(90_000);
+  // Slow enough that the parts are still going up when a tab closes.
+  await configureServer({ bytesPerSecond: 1024 * 1024 });
+  const [first, second, third] = [await openDemo(), await openDemo(), await openDemo()];
+  const file = demoFile(20 * 1024 * 1024);
+  await pickFiles(first, [file]);
+  // One row for the file, its bar combining its parts'.
+  await expect(row(first, file).locator('.upload-meta')).toContainText('8 parts');
+  await expect(row(first, file).locator('.badge')).toHaveText('uploading parts');
+
+  // Close the second tab while it uploads a part.
+  const owner = await second.evaluate(() => window.uploads.instanceId);
+  await expect.poll(async () => second.evaluate(async (owner) => {
+    const active = await window.uploads.getJobs('active');
+    const records = await Promise.all(active.map((job) => window.uploads.getJobRecord(job.id)));
+    return records.some((r) => r?.job.name === 'part' && r.job.claim?.owner === owner);
+  }, owner)).toBe(true);
+  const seenByFirst = first.locator('#upload-list .badge');
+  await second.close({ runBeforeUnload: false });
+
+  await expect(row(first, file).locator('.badge')).toHaveText('done', { timeout: 60_000 });
+  await expect(row(third, file).locator('.badge')).toHaveText('done');
+  await expect(row(first, file).locator('.upload-detail')).toContainText('Uploaded in 8 parts');
+  await expect(seenByFirst).toHaveCount(1);
+
+  // The server: every part whole, one "complete" call, the file's checksum.
+  const { multipart } = await serverState();
+  const upload = multipart.find((m) => m.name === file.name)!;
+  expect(upload.parts).toEqual([...Array(8).fill(2.5 * 1024 * 1024)]);
+  expect(upload.completions).toBe(1);
+  expect(upload.sha256).toBe(file.sha256);
+
+  // The log: each part completed once; the one the closed tab held went on elsewhere.
+  const histories = await first.evaluate(async (name) => {
+    const jobs = await window.uploads.getJobs(['completed']);
+    const ofFile = jobs.filter((job) => job.data.name === name);
+    return Promise.all(ofFile.map(async (job) => ({ name: job.name, types: (await job.history()).map((e) => e.type) })));
+  }, file.name);
+  const parts = histories.filter((h) => h.name === 'part');
+  expect(parts).toHaveLength(8);
+  for (const part of parts) {
+    expect(part.types.filter((t) => t === 'completed')).toHaveLength(1);
+    expect(part.types).not.toContain('failed');
+  }
+  expect(parts.some((part) => part.types.includes('released') || part.types.includes('stalled'))).toBe(true);
+  const [complete] = histories.filter((h) => h.name === 'complete');
+  expect(complete!.types.filter((t) => t === 'childCompleted')).toHaveLength(8);
+  // The file was completed once: one claim, after every part, and its completion.
+  expect(complete!.types.filter((t) => t === 'active')).toHaveLength(1);
+  expect(complete!.types.indexOf('active')).toBeGreaterThan(complete!.types.lastIndexOf('childCompleted'));
+  expect(complete!.types.at(-1)).toBe('completed');
+  expect(problems).toEqual([]);
+});

@@ -501,3 +501,52 @@ test('opens the first queue of the origin, switches queues, and closes its queue
   });
   expect(closed).toEqual(['elsewhere:gamma']);
 });
+
+test('shows a flow: a parent waiting for its children in two queues, their states, and a child of another queue', async ({ openTab }) => {
+  const page = await openInspector(openTab, 'queue=files');
+  const ui = inspector(page);
+  const ids = await page.evaluate(async () => {
+    const flows = new window.jobtrail.FlowProducer();
+    const { job, children } = await flows.add({
+      name: 'assemble',
+      queueName: 'files',
+      children: [
+        { name: 'part', queueName: 'parts', data: { n: 1 } },
+        { name: 'part', queueName: 'parts', data: { n: 2 } },
+        { name: 'checksum', queueName: 'files' },
+      ],
+    });
+    const parts = (window.state.parts = window.openQueue('parts'));
+    let first = true;
+    await parts.process(async () => {
+      if (first) {
+        first = false;
+        return 'etag-1';
+      }
+      return new Promise<string>(() => {}); // the second part is still uploading
+    });
+    await children![0]!.job.finished();
+    await flows.close();
+    return { parent: job.id, parts: [children![0]!.job.id, children![1]!.job.id], checksum: children![2]!.job.id };
+  });
+
+  await expect(ui.count('waiting-children')).toHaveText('1');
+  await ui.row(ids.parent).click();
+  await expect(ui.heading).toHaveText(`Job ${ids.parent} assemble waiting-children`);
+  const flow = ui.detail.locator('section.flow');
+  await expect(flow.locator('.flow-summary')).toHaveText('1 of 3 children completed.');
+  const node = (queue: string, id: string) => flow.locator(`li[data-flow-job="${queue}:${id}"] > .node-line`);
+  await expect(node('files', ids.parent).locator('.badge')).toHaveText('waiting-children');
+  await expect(node('parts', ids.parts[0]!).locator('.badge')).toHaveText('completed');
+  await expect(node('parts', ids.parts[1]!).locator('.badge')).toHaveText('active');
+  await expect(node('files', ids.checksum).locator('.badge')).toHaveText('waiting');
+  // The child's completion is an event of the parent, in its timeline and its machine.
+  await expect(ui.timelineTypes).toHaveText(['added', 'childCompleted']);
+  await expect(ui.machineNode('waiting-children')).toHaveAttribute('aria-current', 'step');
+
+  // A child of another queue: the inspector opens that queue and shows it, with its parent.
+  await node('parts', ids.parts[0]!).getByRole('button', { name: `Show job ${ids.parts[0]} of queue parts` }).click();
+  await expect(ui.root).toHaveAttribute('queue', 'parts');
+  await expect(ui.heading).toHaveText(`Job ${ids.parts[0]} part completed`);
+  await expect(flow.locator('.flow-summary')).toHaveText(`A child of job ${ids.parent} (assemble, queue files), which is waiting-children.`);
+});

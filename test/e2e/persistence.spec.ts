@@ -55,7 +55,7 @@ test('jobs and their history survive a browser restart; a job left active is req
     await secondRun.close();
 
     expect(out.paused).toBe(true);
-    expect(out.counts).toEqual({ waiting: 1, delayed: 1, active: 1, completed: 1, failed: 0 });
+    expect(out.counts).toEqual({ waiting: 1, delayed: 1, active: 1, completed: 1, failed: 0, 'waiting-children': 0 });
     expect(out.first).toMatchObject({ id: '1', data: { name: 'first' }, returnvalue: 'done: first', attemptsMade: 0 });
     expect(out.firstHistory).toEqual(['added', 'active', 'log', 'completed']);
     expect(out.logs).toEqual({ logs: ['processed first'], count: 1 });

@@ -57,7 +57,7 @@ test('three tabs share 600 jobs: each completes exactly once, and the work is sp
     const histories = await Promise.all(completed.map(async (job: any) => ({ id: job.id, types: (await job.history()).map((e: any) => e.type) })));
     return { counts, histories };
   });
-  expect(log.counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 600, failed: 0 });
+  expect(log.counts).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 600, failed: 0, 'waiting-children': 0 });
   expect(log.histories).toHaveLength(600);
   for (const { id, types } of log.histories) expect({ id, types }).toEqual({ id, types: ['added', 'active', 'completed'] });
 });
@@ -173,7 +173,7 @@ test('pause in one tab holds processing in every tab until resume', async ({ ope
     await new Promise((resolve) => setTimeout(resolve, 500));
     return { counts: await queue.getJobCounts(), processed: [...window.state.processed], isPaused: await queue.isPaused() };
   });
-  expect(held).toEqual({ counts: { waiting: 3, delayed: 0, active: 0, completed: 0, failed: 0 }, processed: [], isPaused: true });
+  expect(held).toEqual({ counts: { waiting: 3, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 }, processed: [], isPaused: true });
 
   // The worker tab resumes; the pausing tab's processor stops claiming so only one tab is checked.
   await pauser.evaluate(() => window.state.queue.close());

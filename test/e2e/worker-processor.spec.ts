@@ -172,3 +172,32 @@ test('removing a running job, and a forced close, terminate the worker running i
   });
   expect(out).toEqual({ removedReleased: true, next: 'string', closedReleased: true });
 });
+
+test("a parent of a flow run in a worker reads its children's results there; a child knows its parent", async ({ openTab }) => {
+  const page = await openTab();
+  const out = await page.evaluate(async () => {
+    const files = window.openQueue('worker-flow');
+    await files.process('assemble', window.workers.echo);
+    await files.process('part', window.workers.echo);
+    const flows = new window.jobtrail.FlowProducer();
+    const { job, children } = await flows.add({
+      name: 'assemble',
+      queueName: 'worker-flow',
+      data: {},
+      children: [{ name: 'part', queueName: 'worker-flow', data: { n: 1 } }, { name: 'part', queueName: 'worker-flow', data: { n: 2 } }],
+    });
+    const result = (await job.finished()) as any;
+    const childResults = (await Promise.all(children!.map((c) => c.job.finished()))) as any[];
+    await flows.close();
+    return { parentId: job.id, childIds: children!.map((c) => c.job.id), result, childResults };
+  });
+  expect(out.result.inWorker).toBe(true);
+  expect(out.result.parent).toBeNull();
+  expect(Object.keys(out.result.children)).toEqual(out.childIds.map((id) => `worker-flow:${id}`));
+  expect(Object.values(out.result.children).map((c: any) => c.id)).toEqual(out.childIds);
+  expect(out.result.ignored).toEqual({});
+  expect(out.childResults.map((r) => r.parent)).toEqual([
+    { id: out.parentId, queueName: 'worker-flow' },
+    { id: out.parentId, queueName: 'worker-flow' },
+  ]);
+});

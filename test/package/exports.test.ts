@@ -45,7 +45,7 @@ describe('package', () => {
   it('exports what the README shows from each entry', async () => {
     const load = (key: string) => import(pathToFileURL(built(pkg.exports[key]!.import)).href);
     const main = await load('.');
-    for (const name of ['Queue', 'Job', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob', 'provideCron']) {
+    for (const name of ['Queue', 'Job', 'FlowProducer', 'JobtrailError', 'UnrecoverableError', 'RetryLaterError', 'jobFetch', 'errorForStatus', 'jobMachine', 'foldJob', 'provideCron']) {
       expect(main[name], name).toBeDefined();
     }
     expect(typeof (await load('./worker')).exposeProcessor).toBe('function');

@@ -1,7 +1,7 @@
 // Test helpers: queues that are closed and checked after each test, and the consistency check.
 import { openDB } from 'idb';
 import { expect } from 'vitest';
-import { Queue, foldJob, foldSteps, type JobEvent, type QueueOptions, type StoredEvent, type StoredJobEvent } from '../../src/index.js';
+import { FlowProducer, Queue, foldJob, foldSteps, type FlowProducerOptions, type JobEvent, type QueueOptions, type StoredEvent, type StoredJobEvent } from '../../src/index.js';
 import { simulateCrash } from '../../src/api/queue.js';
 import { compareRank } from '../../src/core/rank.js';
 import type { JobRecord } from '../../src/store/record.js';
@@ -9,6 +9,14 @@ import { projectScheduler, type SchedulerRecord } from '../../src/store/schedule
 import { JOB_STATES } from '../../src/core/types.js';
 
 export const openedQueues: Queue[] = [];
+export const openedProducers: FlowProducer[] = [];
+
+/** A FlowProducer that the test setup closes after the test (open its queues with makeQueue to have them checked). */
+export function makeFlowProducer(options?: FlowProducerOptions): FlowProducer {
+  const producer = new FlowProducer(options);
+  openedProducers.push(producer);
+  return producer;
+}
 
 /** A queue that the test setup closes and checks for consistency after the test. */
 export function makeQueue<Data = any, Result = any>(name = 'test', options?: QueueOptions): Queue<Data, Result> {

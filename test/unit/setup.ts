@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeEach } from 'vitest';
 import { provideCron } from '../../src/index.js';
-import { assertConsistent, openedQueues } from './helpers.js';
+import { assertConsistent, openedProducers, openedQueues } from './helpers.js';
 
 // Cron patterns need the parser, which an app provides (see provideCron); every test here may use one.
 provideCron(() => import('../../src/cron.js'));
@@ -15,6 +15,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  for (const producer of openedProducers.splice(0)) await producer.close();
   const queues = openedQueues.splice(0);
   for (const queue of queues) await queue.close({ force: true }).catch(() => {});
   for (const { name, prefix } of queues) await assertConsistent(name, prefix);

@@ -118,25 +118,25 @@ describe('getWaiting / getActive / getDelayed / getCompleted / getFailed', () =>
 describe('getJobCounts', () => {
   it('counts every state, starting at zero', async () => {
     const queue = makeQueue();
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, 'waiting-children': 0 });
   });
 
   it('follows adds, processing, promotion and removal', async () => {
     const queue = makeQueue();
     const ran = [await queue.add({}), await queue.add({})];
-    expect(await queue.getJobCounts()).toEqual({ waiting: 2, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 2, active: 0, delayed: 0, completed: 0, failed: 0, 'waiting-children': 0 });
     await runJobs(queue, ran, (job) => {
       if (job.id === '2') throw new Error('no');
       return 'ok';
     });
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 1 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 1, 'waiting-children': 0 });
     const waiting = await queue.add({});
     const delayed = await queue.add({}, { delay: 60_000 });
     await queue.add({}, { delay: 60_000 });
-    expect(await queue.getJobCounts()).toEqual({ waiting: 1, active: 0, delayed: 2, completed: 1, failed: 1 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 1, active: 0, delayed: 2, completed: 1, failed: 1, 'waiting-children': 0 });
     await delayed.promote();
     await waiting.remove();
-    expect(await queue.getJobCounts()).toEqual({ waiting: 1, active: 0, delayed: 1, completed: 1, failed: 1 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 1, active: 0, delayed: 1, completed: 1, failed: 1, 'waiting-children': 0 });
   });
 
   it('is shared by every instance of the queue', async () => {
@@ -156,7 +156,7 @@ describe("getJobCounts(...types) and Bull's counters (issue 12)", () => {
     expect(await queue.getJobCounts('waiting', 'failed')).toEqual({ waiting: 5, failed: 0 });
     expect(await queue.getJobCounts(['delayed', 'wait'])).toEqual({ delayed: 2, wait: 5 });
     expect(await queue.getJobCounts('completed,delayed' as never)).toEqual({ completed: 0, delayed: 2 });
-    expect(await queue.getJobCounts()).toEqual({ waiting: 5, active: 0, delayed: 2, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 5, active: 0, delayed: 2, completed: 0, failed: 0, 'waiting-children': 0 });
   });
 
   it('refuses an unknown state, and explains that paused is a flag', async () => {

@@ -35,8 +35,9 @@ const updated = (data: unknown, time = T0 + 15): JobEvent => ({ type: 'updated',
 
 const fold = (...events: JobEvent[]): FoldedJob => foldJob('1', events);
 
-/** A job folded into each of the five states. */
+/** A job folded into each of the six states. */
 const inState: Record<JobState, () => FoldedJob> = {
+  'waiting-children': () => foldJob('1', [{ ...added(), payload: { ...added().payload, children: [{ id: 'c1', queueName: 'parts' }] } }]),
   waiting: () => fold(added()),
   delayed: () => fold(added({ delay: 1000 })),
   active: () => fold(added(), active('t1')),
@@ -187,7 +188,7 @@ describe('job machine: accepted transitions', () => {
   });
 
   it('progress, log and updated are accepted in every state and keep the state', () => {
-    for (const state of ['waiting', 'delayed', 'active', 'completed', 'failed'] as const) {
+    for (const state of ['waiting', 'delayed', 'active', 'completed', 'failed', 'waiting-children'] as const) {
       let job = inState[state]();
       job = applyEvent(job, progress(40));
       job = applyEvent(job, log('line 1'));
@@ -266,7 +267,7 @@ describe('job machine: refusals', () => {
   });
 
   it('claiming a job that is not waiting is refused (no double claim, no early start)', () => {
-    for (const state of ['delayed', 'active', 'completed', 'failed'] as const) {
+    for (const state of ['delayed', 'active', 'completed', 'failed', 'waiting-children'] as const) {
       expect(refusal(inState[state](), active('t2')).message).toBe(`Cannot start job 1: it is ${state}, not waiting`);
     }
   });

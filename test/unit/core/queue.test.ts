@@ -118,7 +118,7 @@ describe('empty()', () => {
     await queue.add({});
     await queue.add({}, { delay: 5000 });
     await queue.empty();
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 1, failed: 0, 'waiting-children': 0 });
     const { events } = await stored(queue);
     expect(new Set(events.map((e) => e.jobId))).toEqual(new Set([done.id]));
   });
@@ -137,7 +137,7 @@ describe('obliterate()', () => {
     await queue.pause();
     const finished = expect(waiting.finished()).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
     await queue.obliterate();
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, 'waiting-children': 0 });
     const { events, jobs } = await stored(queue);
     expect(events).toEqual([]);
     expect(jobs).toEqual([]);
@@ -158,7 +158,7 @@ describe('obliterate()', () => {
     expect(await queue.getJobCounts()).toMatchObject({ active: 1, waiting: 1 });
     await queue.obliterate({ force: true });
     expect(signal.aborted).toBe(true);
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, 'waiting-children': 0 });
     release();
     await queue.close();
     expect((await stored(queue)).events).toEqual([]);

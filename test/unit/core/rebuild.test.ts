@@ -57,7 +57,7 @@ describe('rebuild()', () => {
       await db.delete('jobs', '4');
       await db.put('jobs', { ...three, id: 'ghost', job: { ...three.job, id: 'ghost' } });
       const meta = (await db.get('meta', 'queue')) as MetaRecord;
-      await db.put('meta', { ...meta, counts: { waiting: 7, active: 3, delayed: 0, completed: 9, failed: 0 } });
+      await db.put('meta', { ...meta, counts: { waiting: 7, active: 3, delayed: 0, completed: 9, failed: 0, 'waiting-children': 0 } });
     });
     expect((await queue.getJob(3))!.data).toEqual({ n: 'garbage' });
 
@@ -70,7 +70,7 @@ describe('rebuild()', () => {
     expect(await queue.getJobLogs(3)).toEqual({ logs: ['hello'], count: 1 });
     expect((await queue.getJob(4))!.data).toEqual({ n: 4 });
     expect(await queue.getJob('ghost')).toBeNull();
-    expect(await queue.getJobCounts()).toEqual({ waiting: 2, active: 0, delayed: 1, completed: 1, failed: 1 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 2, active: 0, delayed: 1, completed: 1, failed: 1, 'waiting-children': 0 });
     expect(byId((await stored(queue)).jobs)).toEqual(byId(healthy.jobs));
     expect((await queue.getWaiting()).map((j) => j.id)).toEqual(['3', '4']);
     expect((await queue.getCompleted())[0]!.returnvalue).toBe(10);
@@ -149,6 +149,6 @@ describe('rebuild()', () => {
   it('works on an empty queue', async () => {
     const queue = makeQueue();
     expect(await queue.rebuild()).toEqual({ jobs: 0, schedulers: 0, events: 0 });
-    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, 'waiting-children': 0 });
   });
 });

@@ -6,7 +6,7 @@ import { InvalidOptionError, listQueues } from '../../../src/index.js';
 import { project } from '../../../src/store/record.js';
 import { DB_VERSION, emptyMeta } from '../../../src/store/schema.js';
 import { REMOVALS_KEPT } from '../../../src/store/write-batch.js';
-import { makeQueue } from '../helpers.js';
+import { makeFlowProducer, makeQueue } from '../helpers.js';
 
 describe('schema', () => {
   it('names the database `${prefix}:${name}`, with jobtrail as the default prefix', async () => {
@@ -48,13 +48,13 @@ describe('schema', () => {
     expect(await a.getJobCounts()).toMatchObject({ waiting: 1 });
   });
 
-  it('has the versioned layout: meta, jobs by state, events by job and by scheduler, owners, removals, schedulers', async () => {
+  it('has the versioned layout: meta, jobs by state, events by job and by scheduler, owners, removals, schedulers, flows, outbox', async () => {
     const queue = makeQueue();
     await queue.getJobCounts();
     const db = await openDB(queue.dbName);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['events', 'jobs', 'meta', 'owners', 'removals', 'schedulers']);
+      expect([...db.objectStoreNames].sort()).toEqual(['events', 'flows', 'jobs', 'meta', 'outbox', 'owners', 'removals', 'schedulers']);
       const tx = db.transaction(['jobs', 'events', 'removals']);
       const jobs = tx.objectStore('jobs');
       const events = tx.objectStore('events');
@@ -66,6 +66,7 @@ describe('schema', () => {
       expect(events.index('byJob').keyPath).toEqual(['jobId', 'seq']);
       expect(jobs.index('byDedup').keyPath).toEqual(['job.opts.deduplication.id', 'created']);
       expect(events.index('byScheduler').keyPath).toEqual(['schedulerId', 'seq']);
+      expect(jobs.index('byFlow').keyPath).toBe('flow');
       await tx.done;
     } finally {
       db.close();
@@ -151,5 +152,33 @@ describe('schema', () => {
     expect((await db.getAll('removals')).map((r) => r.jobId)).toEqual([second.id]);
     expect((await db.get('meta', 'queue')).removalsPrunedTo).toBe(5 + 11_000 + 1 - REMOVALS_KEPT);
     db.close();
+  });
+
+  it('upgrades a version-3 database in place: its jobs stay, its counts learn waiting-children, flows work', async () => {
+    // The layout and one job as a version-3 tab wrote them (before flows).
+    const added = { type: 'added' as const, time: Date.now(), payload: { name: 'x', data: 'kept', opts: { attempts: 1, delay: 0 } } };
+    const old = await openDB('jobtrail:test', 3, {
+      upgrade(db) {
+        db.createObjectStore('meta', { keyPath: 'key' });
+        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+        jobs.createIndex('byState', ['state', 'rank']);
+        jobs.createIndex('byCreated', 'created');
+        jobs.createIndex('byName', ['job.name', 'created']);
+        jobs.createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
+        db.createObjectStore('events', { keyPath: 'seq' }).createIndex('byJob', ['jobId', 'seq']);
+        db.createObjectStore('owners', { keyPath: 'owner' });
+        db.createObjectStore('removals', { keyPath: 'seq' });
+      },
+    });
+    await old.put('meta', { ...emptyMeta(), seq: 1, lastId: 1, counts: { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 } });
+    await old.put('events', { ...added, seq: 1, jobId: '1', state: 'waiting' });
+    await old.put('jobs', project(undefined, '1', added, 1));
+    old.close();
+    const queue = makeQueue();
+    expect(await queue.getJobCounts()).toEqual({ waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 });
+    expect((await queue.getJob('1'))!.data).toBe('kept');
+    const flows = makeFlowProducer();
+    await flows.add({ name: 'parent', queueName: 'test', children: [{ name: 'child', queueName: 'test' }] });
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 2, 'waiting-children': 1 });
   });
 });

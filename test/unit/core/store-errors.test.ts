@@ -5,7 +5,7 @@ import { JobtrailError } from '../../../src/index.js';
 import { claimJobs } from '../../../src/store/claim-jobs.js';
 import { finishJobs } from '../../../src/store/finish-jobs.js';
 import { openQueueDb, type QueueDB } from '../../../src/store/open-db.js';
-import { write } from '../../../src/store/write-batch.js';
+import { write } from '../../../src/store/write.js';
 import type { Queue } from '../../../src/api/queue.js';
 import { makeQueue } from '../helpers.js';
 import { eventCount, stored } from './probe.js';

@@ -5,15 +5,24 @@ describe('machineGraph', () => {
   const graph = machineGraph();
   const edge = (from: string, to: string) => graph.edges.find((e) => e.from === from && e.to === to)?.events;
 
-  it('lists the five states a job can be in, without the transient added state', () => {
-    expect([...graph.states].sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'waiting']);
+  it('lists the six states a job can be in, without the transient added state', () => {
+    expect([...graph.states].sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'waiting', 'waiting-children']);
   });
 
-  it('starts a job waiting, or delayed when it has a delay', () => {
+  it('starts a parent waiting for its children, a job waiting, or delayed when it has a delay', () => {
     expect(graph.start).toEqual([
+      { to: 'waiting-children', guard: 'hasPendingChildren' },
       { to: 'delayed', guard: 'isDelayed' },
       { to: 'waiting', guard: null },
     ]);
+  });
+
+  it('draws a parent leaving waiting-children on its children outcomes (issue 14)', () => {
+    expect(edge('waiting-children', 'waiting')).toEqual(['childCompleted', 'childFailed', 'childRemoved']);
+    expect(edge('waiting-children', 'delayed')).toEqual(['childCompleted', 'childFailed', 'childRemoved']);
+    expect(edge('waiting-children', 'failed')).toEqual(['childFailed']);
+    expect(edge('failed', 'waiting-children')).toEqual(['retried']);
+    expect(graph.rules['waiting-children']).toContainEqual({ event: 'childFailed', to: 'failed', guard: 'childFailsParent' });
   });
 
   it('draws the lifecycle Bull users know, merging the events of one arrow', () => {
@@ -38,7 +47,7 @@ describe('machineGraph', () => {
   });
 
   it('names the updates accepted in every state', () => {
-    expect([...graph.anywhere].sort()).toEqual(['log', 'priorityChanged', 'progress', 'updated']);
+    expect([...graph.anywhere].sort()).toEqual(['childCompleted', 'childFailed', 'childRemoved', 'log', 'priorityChanged', 'progress', 'updated']);
   });
 
   it("shows changeDelay's event as an update of a delayed job, read from the machine", () => {

@@ -120,7 +120,7 @@ describe('obliterate()', () => {
     await q.obliterate({ force: true });
     expect(signal.aborted).toBe(true);
     await expect(finished).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
-    expect(await q.getJobCounts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 });
+    expect(await q.getJobCounts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0, 'waiting-children': 0 });
     expect(await readLog()).toEqual([]);
     // The aborted attempt's outcome is dropped quietly; new work runs as usual.
     await q.process('fresh', async () => 'fresh');

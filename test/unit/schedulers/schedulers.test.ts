@@ -10,7 +10,7 @@ import { claimJobs } from '../../../src/store/claim-jobs.js';
 import { openQueueDb } from '../../../src/store/open-db.js';
 import { project } from '../../../src/store/record.js';
 import { emptyMeta } from '../../../src/store/schema.js';
-import { write } from '../../../src/store/write-batch.js';
+import { write } from '../../../src/store/write.js';
 import { makeQueue } from '../helpers.js';
 import { collect, readLog, when } from '../processing/support.js';
 

@@ -28,5 +28,9 @@ exposeProcessor<EchoData>(async (job) => {
     progress: job.progress,
     json: { ...job.toJSON(), data: null },
     blob: blob === undefined ? null : { isBlob: blob instanceof Blob, type: blob.type, text: await blob.text() },
+    // In a flow: the parent, and a parent's children's results (read through the queue).
+    parent: job.parent ?? null,
+    children: await job.getChildrenValues(),
+    ignored: await job.getIgnoredChildrenFailures(),
   };
 });
