@@ -2,7 +2,7 @@
 // test) compiles every entry of package.json `exports` to ESM with types and source maps, and the
 // built entries load and export what the README promises.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -100,8 +100,10 @@ describe('package', () => {
       }
     };
     visit(built(pkg.exports['.']!.import));
-    expect([...seen].some((file) => file.includes('inspector'))).toBe(false);
-    expect([...seen].some((file) => file.endsWith('/cron.js') && !file.includes('/processing/'))).toBe(false);
+    // Paths relative to the checkout: a checkout's own folder may be named after anything.
+    const files = [...seen].map((file) => relative(root, file));
+    expect(files.some((file) => file.includes('inspector'))).toBe(false);
+    expect(files.some((file) => file.endsWith('/cron.js') && !file.includes('/processing/'))).toBe(false);
     expect(imported.has('croner')).toBe(false);
   });
 });
