@@ -10,7 +10,6 @@ const KIND_WORDS: Record<SnapshotChange['kind'], string> = { added: 'added', rem
 export function renderChanges(changes: readonly SnapshotChange[], first: boolean): HTMLElement[] {
   if (first) return [h('li', { class: 'none' }, 'The job was created by this event.')];
   if (changes.length === 0) return [h('li', { class: 'none' }, 'Nothing in toJSON() changed (the event is in the history only).')];
-  const value = (v: unknown) => formatValue(v, { indent: 0 });
   return changes.map((c) =>
     h('li', { class: `diff-${c.kind}`, 'data-path': formatPath(c.path) },
       h('code', { class: 'path' }, formatPath(c.path)), ' ',
@@ -18,6 +17,19 @@ export function renderChanges(changes: readonly SnapshotChange[], first: boolean
       c.kind !== 'added' ? h('del', {}, value(c.before)) : null,
       c.kind === 'changed' ? ' → ' : null,
       c.kind !== 'removed' ? h('ins', {}, value(c.after)) : null));
+}
+
+/**
+ * A value on one line; text of several lines (a stack trace, or the list of them) as its lines,
+ * the way the timeline shows a stack, not as one string with `\n` in it.
+ */
+function value(v: unknown): HTMLElement | string {
+  const multiline = (x: unknown) => typeof x === 'string' && x.includes('\n');
+  if (multiline(v)) return h('span', { class: 'lines' }, v as string);
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') && v.some(multiline)) {
+    return h('span', { class: 'lines' }, ...v.map((x: string) => h('span', { class: 'item' }, x)));
+  }
+  return formatValue(v, { indent: 0 });
 }
 
 /**

@@ -206,7 +206,9 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   // What the failure changed, listed and marked in the snapshot; what it left alone is not marked.
   await expect(ui.changes.and(ui.detail.locator('[data-path="attemptsMade"]'))).toHaveText('attemptsMade changed: 0 → 1');
   await expect(ui.changes.and(ui.detail.locator('[data-path="failedReason"]'))).toHaveText('failedReason changed: null → "the image server was busy"');
-  await expect(ui.changes.and(ui.detail.locator('[data-path="stacktrace"]'))).toContainText('stacktrace changed: null → ["Error: the image server was busy');
+  await expect(ui.changes.and(ui.detail.locator('[data-path="stacktrace"]'))).toContainText('stacktrace changed: null → Error: the image server was busy');
+  // The stack it added reads as lines there too.
+  expect(await ui.detail.locator('.travel-changes [data-path="stacktrace"] ins .item').first().textContent()).toMatch(/^Error: the image server was busy\n\s+at /);
   await expect(ui.travelJson.locator('.field.changed')).toHaveText([/"attemptsMade"/, /"failedReason"/, /"stacktrace"/]);
   await expect(ui.travelJson.locator('.field[data-key="data"]')).not.toHaveClass(/changed/);
   // The step after: a new attempt, so only when it was processed changed.
@@ -778,6 +780,9 @@ test('at a phone’s width (390 px) nothing overflows sideways: the table and th
   const below = async (first: Locator, second: Locator) => (await second.boundingBox())!.y >= (await first.boundingBox())!.y + (await first.boundingBox())!.height - 1;
   expect(await below(ui.row('1').locator('td.id'), ui.row('1').locator('td.created'))).toBe(true);
   expect(await below(ui.event(0).locator('td.type'), ui.event(0).locator('td.payload'))).toBe(true);
+  // Stacked by CSS only: the job table is still a table to assistive technology.
+  await expect(ui.root.locator('.job-table').getByRole('row')).toHaveCount(3);
+  await expect(ui.root.locator('.job-table').getByRole('cell', { name: 'convert' })).toHaveCount(1);
   await testInfo.attach('inspector-390', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   await docsScreenshot(ui.root, 'inspector-390.png');
 });
