@@ -6,7 +6,7 @@ import type { JobState } from '../index.js';
 /**
  * `describeAttempts(0, 5, 'completed')` -> `succeeded on attempt 1 of 5`.
  *
- * @example
+ * For instance:
  * describeAttempts(0, 3, 'waiting')  // 'not run yet, 3 attempts allowed'
  * describeAttempts(1, 3, 'active')   // 'running attempt 2 of 3'
  * describeAttempts(3, 3, 'failed')   // 'all 3 attempts failed'

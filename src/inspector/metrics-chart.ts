@@ -36,7 +36,7 @@ export interface ChartModel {
  * Bars for per-minute counts, newest first (as `getMetrics().data`): one bar per minute and series
  * with a count above zero, scaled so that `top` fills the height.
  *
- * @example
+ * For instance:
  * chartModel([3], [1]).bars // [{ series: 'completed', minutesAgo: 0, count: 3, height: 90, ... }, { series: 'failed', count: 1, height: 30, ... }]
  */
 export function chartModel(completed: readonly number[], failed: readonly number[], minutes = CHART_MINUTES): ChartModel {

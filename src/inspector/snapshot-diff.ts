@@ -17,7 +17,7 @@ export interface SnapshotChange {
  * Plain objects and arrays are compared member by member; anything else (strings, numbers, Blobs,
  * Dates, Maps...) as a whole, by value.
  *
- * @example
+ * For instance:
  * diffSnapshots({ attemptsMade: 0, failedReason: null }, { attemptsMade: 1, failedReason: 'busy' })
  * // [{ path: ['attemptsMade'], kind: 'changed', before: 0, after: 1 },
  * //  { path: ['failedReason'], kind: 'changed', before: null, after: 'busy' }]

@@ -10,7 +10,7 @@ import type { InstanceNames } from './instances.js';
  * One line for an event's payload. `owner` names the instance holding a claim; claim tokens (opaque)
  * are left out.
  *
- * @example
+ * For instance:
  * payloadSummary(failedEvent, owner) // 'the image server was busy · retry now'
  */
 export function payloadSummary(event: StoredJobEvent, owner: (id: string) => string): string {
