@@ -586,6 +586,9 @@ export class JobtrailInspector extends ElementBase {
     const changes = k === 0 ? [] : diffSnapshots(steps[k - 1]!.json, step.json);
     replaceChildren(ui.travelChanges, ...renderChanges(changes, k === 0));
     replaceChildren(ui.travelJson, ...renderSnapshot({ ...step.json }, changes));
+    // Bring the first field the event changed into the snapshot's view (a job's data can be long).
+    const changed = ui.travelJson.querySelector<HTMLElement>('.field.changed');
+    if (changed) ui.travelJson.scrollTop = Math.max(0, changed.offsetTop - 24);
     ui.travelState.className = `badge state-${step.state}`;
     ui.travelState.textContent = step.state;
     for (const row of ui.timeline.rows) {

@@ -208,6 +208,7 @@ td.attempts { font-size: 12px; }
 .travel-changes ins { background: var(--jt-ins); color: inherit; text-decoration: none; }
 .travel-changes .lines { white-space: pre-wrap; }
 .travel-changes .lines .item { display: block; }
+.travel-json { position: relative; }
 .travel-json .field.changed { background: var(--jt-mark); box-shadow: -6px 0 var(--jt-mark), inset 3px 0 var(--jt-delayed); }
 @container (max-width: 600px) {
   .job-table thead, .timeline thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }

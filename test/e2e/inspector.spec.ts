@@ -225,10 +225,12 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   await page.keyboard.press('End');
   await expect(ui.travelState).toHaveText('completed');
 
-  await ui.slider.fill('6');
-  await expect(ui.travelState).toHaveText('active');
+  // The picture: the failed attempt, what it changed marked and in view, its stack open.
+  await ui.slider.fill('5');
+  await expect(ui.travelState).toHaveText('waiting');
+  const [field, box] = [await ui.travelJson.locator('.field.changed').first().boundingBox(), await ui.travelJson.boundingBox()];
+  expect(field!.y >= box!.y && field!.y + field!.height <= box!.y + box!.height, 'the first change is in the snapshot’s view').toBe(true);
   await ui.slider.blur();
-  // The picture: the failed attempt's stack open, the step after it travelled to.
   await toggle(4).click();
   await expect(stack.first()).toBeVisible();
   const shot = await ui.root.screenshot();
