@@ -174,6 +174,8 @@ pre {
 .stack li { white-space: pre-wrap; padding-left: 2ch; text-indent: -2ch; }
 .stack li:first-child { font-weight: 600; }
 td.attempts { font-size: 12px; }
+/* Where the table is narrow, the wordy columns wrap before a name is cut mid-word. */
+.job-table td.name { min-width: 7em; }
 .chart { margin-bottom: 10px; }
 .metrics { margin: 0; font-size: 12px; }
 .metrics figcaption { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; margin-bottom: 2px; }
@@ -213,7 +215,7 @@ td.attempts { font-size: 12px; }
 @container (max-width: 600px) {
   .job-table thead, .timeline thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
   .job-table tbody tr[data-id] { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: 2px 8px; padding: 6px 4px; border-bottom: 1px solid var(--jt-border); }
-  .job-table tbody tr[data-id] td { display: block; padding: 0; border: none; }
+  .job-table tbody tr[data-id] td { display: block; padding: 0; border: none; min-width: 0; }
   .job-table td.created { grid-row: 2; grid-column: 1 / 3; color: var(--jt-muted); }
   .job-table td.progress { grid-row: 2; grid-column: 3; }
   .job-table td.attempts { grid-row: 3; grid-column: 1 / -1; }
