@@ -15,18 +15,26 @@ import {
   type JobRecord,
   type JobSchedulerJson,
   type JobState,
+  type Metrics,
   type PageStart,
   type QueueChange,
   type StoredJobEvent,
   type WorkerInfo,
 } from '../index.js';
+import { describeAttempts } from './attempts.js';
+import { renderChanges, renderSnapshot } from './diff-view.js';
 import { h, replaceChildren } from './dom.js';
-import { formatClock, formatCount, formatProgress, formatTime, formatValue, parseJsonInput } from './format.js';
+import { formatCount, formatProgress, formatTime, formatValue, parseJsonInput } from './format.js';
+import { InstanceNames } from './instances.js';
+import { createInstancesView, type InstancesView } from './instances-view.js';
 import { machineGraph } from './machine-graph.js';
 import { createMachineView, type MachineView } from './machine-view.js';
+import { renderMetricsChart } from './metrics-chart.js';
 import { createSchedulersView, type SchedulersView } from './schedulers-view.js';
+import { diffSnapshots } from './snapshot-diff.js';
 import { STYLES } from './styles.js';
 import { travelSteps, type TravelStep } from './time-travel.js';
+import { timelineRow } from './timeline-view.js';
 
 /** Jobs per page of the job table. */
 export const PAGE_SIZE = 50;
@@ -37,6 +45,8 @@ const REFRESH_DELAY = 50;
  * to the log, so no change event says so (a dead one's lock is gone at once; this finds it).
  */
 export const WORKERS_REFRESH = 2000;
+/** Active jobs read to show which instance runs what (more than any origin runs at once). */
+const ACTIVE_READ = 200;
 
 // The class must be importable where there is no DOM (server rendering, Node tests): there it
 // extends a stand-in and is simply never defined as an element.
@@ -85,6 +95,9 @@ export class JobtrailInspector extends ElementBase {
   readonly #ui: Ui;
   readonly #machine: MachineView;
   readonly #schedulersView: SchedulersView;
+  readonly #instancesView: InstancesView;
+  /** Names for the instances seen ("tab 2"), which the timeline uses for the owners of attempts. */
+  readonly #names = new InstanceNames();
 
   #connected = false;
   /** Bumped whenever the queue is opened or closed: reads of an older session are dropped. */
@@ -103,6 +116,9 @@ export class JobtrailInspector extends ElementBase {
   #counts: JobCounts | null = null;
   #paused = false;
   #workers: WorkerInfo[] | null = null;
+  /** The active jobs, with the claim that says which instance runs each. */
+  #active: JobRecord[] = [];
+  #metrics: { completed: Metrics; failed: Metrics } | null = null;
   #schedulers: JobSchedulerJson[] | null = null;
   #workersTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -114,6 +130,8 @@ export class JobtrailInspector extends ElementBase {
   #travel: number | null = null;
   /** The row that takes focus from the Tab key (roving tabindex). */
   #focusId: string | null = null;
+  /** The seqs of the timeline's events shown whole (the others are one line). */
+  #expanded = new Set<number>();
 
   #timer: ReturnType<typeof setTimeout> | null = null;
   #loading = false;
@@ -128,7 +146,8 @@ export class JobtrailInspector extends ElementBase {
     const root = this.attachShadow({ mode: 'open' });
     this.#machine = createMachineView(machineGraph());
     this.#schedulersView = createSchedulersView((id) => void this.#removeScheduler(id));
-    this.#ui = buildUi(this.#machine, this.#schedulersView.element);
+    this.#instancesView = createInstancesView((id) => this.#select(id));
+    this.#ui = buildUi(this.#machine, this.#schedulersView.element, this.#instancesView.element);
     root.append(h('style', {}, STYLES), this.#ui.root);
     this.#wire();
   }
@@ -231,6 +250,9 @@ export class JobtrailInspector extends ElementBase {
     this.#page = null;
     this.#counts = null;
     this.#workers = null;
+    this.#active = [];
+    this.#metrics = null;
+    this.#names.reset();
     this.#schedulers = null;
     this.#schedulersView.reset();
     this.#selectedId = null;
@@ -239,6 +261,7 @@ export class JobtrailInspector extends ElementBase {
     this.#flow = null;
     this.#travel = null;
     this.#focusId = null;
+    this.#expanded.clear();
     this.#ui.searchText.value = '';
   }
 
@@ -265,13 +288,15 @@ export class JobtrailInspector extends ElementBase {
     this.#dirty = false;
     try {
       const selected = this.#selectedId;
-      const [counts, paused, page, record, workers, schedulers] = await Promise.all([
+      const [counts, paused, page, record, workers, schedulers, active, metrics] = await Promise.all([
         queue.getJobCounts(),
         queue.isPaused(),
         this.#readPage(queue),
         selected === null ? null : queue.getJobRecord(selected),
         queue.getWorkers(),
         queue.getJobSchedulers(0, -1, true),
+        queue.getJobRecordPage({ state: 'active' }, null, ACTIVE_READ),
+        readMetrics(queue),
       ]);
       let history = this.#history;
       if (selected !== null && record && (history?.id !== selected || history.seq < record.seq)) {
@@ -284,6 +309,9 @@ export class JobtrailInspector extends ElementBase {
       this.#paused = paused;
       this.#page = page;
       this.#workers = workers;
+      this.#names.see(workers);
+      this.#active = active.records;
+      this.#metrics = metrics;
       this.#schedulers = schedulers;
       if (selected !== null && selected === this.#selectedId) {
         if (!record) {
@@ -331,10 +359,17 @@ export class JobtrailInspector extends ElementBase {
     if (!queue || this.#loading) return;
     const session = this.#session;
     try {
-      const workers = await queue.getWorkers();
+      // The chart moves on as minutes pass, with or without changes.
+      const [workers, metrics] = await Promise.all([queue.getWorkers(), readMetrics(queue)]);
       if (session !== this.#session) return;
+      const names = this.#names.version;
       this.#workers = workers;
+      this.#names.see(workers);
+      this.#metrics = metrics;
       this.#renderWorkers();
+      this.#renderChart();
+      // An owner's name in the timeline may read differently now (a tab closed, a worker started).
+      if (this.#record && names !== this.#names.version) this.#renderDetail();
     } catch (err) {
       if (session === this.#session) this.#showError('Listing the processing instances', err);
     }
@@ -368,6 +403,7 @@ export class JobtrailInspector extends ElementBase {
     ui.pausedBadge.hidden = !this.#paused;
     ui.queueControls.forEach((el) => (el.disabled = this.#queue === null));
     this.#renderCounts();
+    this.#renderChart();
     this.#renderWorkers();
     this.#schedulersView.render(this.#schedulers);
     this.#renderRows();
@@ -379,8 +415,11 @@ export class JobtrailInspector extends ElementBase {
     this.#page = null;
     this.#record = null;
     this.#workers = null;
+    this.#active = [];
+    this.#metrics = null;
     this.#schedulers = null;
     this.#renderWorkers();
+    this.#renderChart();
     this.#schedulersView.render(null);
     this.#say(message);
     this.#ui.queueControls.forEach((el) => (el.disabled = true));
@@ -406,26 +445,15 @@ export class JobtrailInspector extends ElementBase {
     }
   }
 
-  /** The processing instances alive now: in which context, how many jobs at once, for which names. */
+  /** The processing instances alive now, and the jobs each runs. */
   #renderWorkers(): void {
-    const ui = this.#ui;
-    const workers = this.#workers;
-    ui.workersCount.textContent = workers ? formatCount(workers.length) : '–';
-    if (!workers || workers.length === 0) {
-      replaceChildren(ui.workersList, h('li', { class: 'empty' }, workers ? 'No tab, worker or service worker is processing this queue.' : ''));
-      return;
-    }
-    replaceChildren(ui.workersList, ...workers.map((w) =>
-      h('li', { 'data-worker': w.id, 'data-kind': w.kind },
-        h('span', { class: 'badge kind' }, KIND_LABELS[w.kind]),
-        ' ',
-        h('strong', { class: 'concurrency', title: 'jobs it may run at once' }, `×${w.concurrency}`),
-        ' ',
-        h('span', { class: 'handlers' }, w.handlers.map((x) => `${x.name === '*' ? 'every name' : x.name} ×${x.concurrency}`).join(', ')),
-        w.paused ? h('span', { class: 'badge paused-badge' }, 'paused here') : null,
-        ' ',
-        h('span', { class: 'where', title: `instance ${w.id}` }, `${w.url ?? w.id.slice(0, 8)} · since ${formatClock(w.startedAt)}`),
-      )));
+    this.#instancesView.render(this.#workers, this.#active, this.#names);
+  }
+
+  /** Jobs finished per minute, from the counters the queue keeps. */
+  #renderChart(): void {
+    const m = this.#metrics;
+    replaceChildren(this.#ui.chart, renderMetricsChart(m?.completed ?? null, m?.failed ?? null));
   }
 
   #renderRows(): void {
@@ -438,12 +466,12 @@ export class JobtrailInspector extends ElementBase {
     }
     const rows = records.map((r) =>
       h('tr', { 'data-id': r.id, tabindex: r.id === this.#focusId ? 0 : -1, 'aria-current': r.id === this.#selectedId ? 'true' : null },
-        h('td', { class: 'num' }, r.id),
-        h('td', {}, r.job.name),
-        h('td', {}, h('span', { class: `badge state-${r.state}` }, r.state)),
-        h('td', {}, formatTime(r.job.timestamp)),
-        h('td', { class: 'num' }, `${r.job.attemptsMade}/${r.job.opts.attempts}`),
-        h('td', { class: 'num' }, formatProgress(r.job.progress)),
+        h('td', { class: 'num id' }, r.id),
+        h('td', { class: 'name' }, r.job.name),
+        h('td', { class: 'state' }, h('span', { class: `badge state-${r.state}` }, r.state)),
+        h('td', { class: 'created' }, formatTime(r.job.timestamp)),
+        h('td', { class: 'attempts' }, describeAttempts(r.job.attemptsMade, r.job.opts.attempts, r.state)),
+        h('td', { class: 'num progress' }, formatProgress(r.job.progress)),
       ));
     if (rows.length === 0) rows.push(h('tr', { class: 'empty-row' }, h('td', { colspan: 6 }, this.#emptyText())));
     replaceChildren(ui.tbody, ...rows);
@@ -474,7 +502,8 @@ export class JobtrailInspector extends ElementBase {
   #rangeText(shown: number): string {
     if (!this.#counts || this.#search) return shown === 0 ? '' : `Page ${this.#pageIndex + 1} · ${shown} shown`;
     const total = this.#state ? this.#counts[this.#state] : JOB_STATES.reduce((sum, s) => sum + this.#counts![s], 0);
-    if (shown === 0) return `Page ${this.#pageIndex + 1} of ${formatCount(total)} jobs`;
+    if (total === 0) return this.#state ? `No ${this.#state} jobs` : 'No jobs';
+    if (shown === 0) return `Page ${this.#pageIndex + 1}: no more jobs (${formatCount(total)} in all)`;
     const first = this.#pageIndex * PAGE_SIZE + 1;
     return `Page ${this.#pageIndex + 1} · ${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(total)}`;
   }
@@ -498,16 +527,13 @@ export class JobtrailInspector extends ElementBase {
     ui.json.textContent = formatValue(jobJson(record.job));
     this.#renderFlow(record);
 
-    if (ui.timeline.dataset.for !== `${history.id}:${history.seq}`) {
-      ui.timeline.dataset.for = `${history.id}:${history.seq}`;
-      replaceChildren(ui.timeline, ...history.events.map((e, k) =>
-        h('tr', { 'data-step': k },
-          h('td', { class: 'num' }, k + 1),
-          h('td', { class: 'type' }, h('strong', {}, e.type)),
-          h('td', { class: 'time', title: formatTime(e.time) }, formatClock(e.time)),
-          h('td', { class: 'payload' }, formatValue(e.payload, { indent: 0 })),
-          h('td', { class: 'num' }, e.seq),
-        )));
+    // Drawn again only when something it shows changed: the history, an owner's name, a toggle.
+    const drawn = `${history.id}:${history.seq}:${this.#names.version}:${[...this.#expanded].join(',')}`;
+    if (ui.timeline.dataset.for !== drawn) {
+      const focused = (this.shadowRoot!.activeElement as HTMLElement | null)?.dataset?.toggle;
+      ui.timeline.dataset.for = drawn;
+      replaceChildren(ui.timeline, ...history.events.map((e, k) => timelineRow(e, k, this.#names, this.#expanded.has(e.seq))));
+      if (focused !== undefined) ui.timeline.querySelector<HTMLElement>(`button[data-toggle="${focused}"]`)?.focus();
     }
     ui.travel.max = String(history.steps.length);
     this.#renderTravel();
@@ -557,7 +583,12 @@ export class JobtrailInspector extends ElementBase {
     const text = `Event ${k + 1} of ${steps.length}: ${step.event.type} at ${formatTime(step.event.time)}, the job was ${step.state}`;
     ui.travel.setAttribute('aria-valuetext', text);
     ui.travelOut.textContent = text + (this.#travel === null ? ' (newest, following live)' : '');
-    ui.travelJson.textContent = formatValue(step.json);
+    const changes = k === 0 ? [] : diffSnapshots(steps[k - 1]!.json, step.json);
+    replaceChildren(ui.travelChanges, ...renderChanges(changes, k === 0));
+    replaceChildren(ui.travelJson, ...renderSnapshot({ ...step.json }, changes));
+    // Bring the first field the event changed into the snapshot's view (a job's data can be long).
+    const changed = ui.travelJson.querySelector<HTMLElement>('.field.changed');
+    if (changed) ui.travelJson.scrollTop = Math.max(0, changed.offsetTop - 24);
     ui.travelState.className = `badge state-${step.state}`;
     ui.travelState.textContent = step.state;
     for (const row of ui.timeline.rows) {
@@ -634,6 +665,7 @@ export class JobtrailInspector extends ElementBase {
     if (this.#selectedId !== id) {
       this.#selectedId = id;
       this.#travel = null;
+      this.#expanded.clear();
     }
     this.#focusId = id;
     for (const row of this.#ui.tbody.rows) {
@@ -763,6 +795,13 @@ export class JobtrailInspector extends ElementBase {
       ui.timeline.rows[k]?.scrollIntoView({ block: 'nearest' });
     });
     ui.timeline.addEventListener('click', (event) => {
+      const toggle = (event.target as Element).closest<HTMLElement>('button[data-toggle]');
+      if (toggle) {
+        const seq = Number(toggle.dataset.toggle);
+        if (!this.#expanded.delete(seq)) this.#expanded.add(seq);
+        this.#renderDetail();
+        return;
+      }
       const row = (event.target as Element).closest<HTMLElement>('tr[data-step]');
       if (!row) return;
       const steps = this.#history?.steps.length ?? 0;
@@ -815,14 +854,6 @@ export class JobtrailInspector extends ElementBase {
 
 const PLACEHOLDER = 'Select a job to see its history, replay it, and act on it.';
 
-const KIND_LABELS: Record<WorkerInfo['kind'], string> = {
-  window: 'tab',
-  worker: 'worker',
-  sharedworker: 'shared worker',
-  serviceworker: 'service worker',
-  other: 'other',
-};
-
 const ACTION_WORDS = {
   retry: ['Retrying', 'Retried'],
   promote: ['Promoting', 'Promoted'],
@@ -860,8 +891,7 @@ interface Ui {
   errorDismiss: HTMLButtonElement;
   counts: HTMLElement;
   countButtons: Map<JobState | 'all', HTMLButtonElement>;
-  workersCount: HTMLElement;
-  workersList: HTMLUListElement;
+  chart: HTMLElement;
   searchForm: HTMLFormElement;
   searchBy: HTMLSelectElement;
   searchText: HTMLInputElement;
@@ -890,13 +920,14 @@ interface Ui {
   travelOut: HTMLOutputElement;
   travelState: HTMLElement;
   travelJson: HTMLElement;
+  travelChanges: HTMLUListElement;
   timeline: HTMLTableSectionElement;
   flowSection: HTMLElement;
   flowSummary: HTMLElement;
   flowTree: HTMLUListElement;
 }
 
-function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
+function buildUi(machine: MachineView, schedulers: HTMLElement, workers: HTMLElement): Ui {
   const button = (label: string, props: Record<string, string> = {}) => h('button', { type: 'button', ...props }, label);
   const queueSelect = h('select', { class: 'queue-select' });
   const reloadQueues = button('↻', { 'aria-label': 'Reload the list of queues', title: 'Reload the list of queues' });
@@ -914,9 +945,7 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
       key, ' ', h('span', { class: 'n' }, '–')));
   }
   const counts = h('div', { class: 'counts', role: 'group', 'aria-label': 'Show jobs in state' }, ...countButtons.values());
-  const workersCount = h('span', { class: 'n' }, '–');
-  const workersList = h('ul', { class: 'workers-list', 'aria-label': 'Processing instances' });
-  const workers = h('details', { class: 'workers', open: true }, h('summary', {}, 'Processing now: ', workersCount), workersList);
+  const chart = h('div', { class: 'chart' });
   const searchBy = h('select', { name: 'by', 'aria-label': 'Search by' },
     h('option', { value: 'name' }, 'Name starts with'),
     h('option', { value: 'id' }, 'Id is'));
@@ -928,7 +957,7 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
   const table = h('table', { class: 'job-table', tabindex: -1 }, caption,
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col', class: 'num' }, 'Id'), h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'State'),
-      h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col', class: 'num' }, 'Attempts'), h('th', { scope: 'col', class: 'num' }, 'Progress'))),
+      h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, 'Attempts'), h('th', { scope: 'col', class: 'num' }, 'Progress'))),
     tbody);
   const newer = button('← Newer', { class: 'newer' });
   const older = button('Older →', { class: 'older' });
@@ -957,7 +986,8 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
   const travel = h('input', { type: 'range', id: 'travel', class: 'travel-slider', min: 1, max: 1, step: 1, value: 1 });
   const travelOut = h('output', { for: 'travel', class: 'travel-out' });
   const travelState = h('span', { class: 'badge' });
-  const travelJson = h('pre', { class: 'travel-json', tabindex: 0, 'aria-label': 'The job after the chosen event' });
+  const travelJson = h('pre', { class: 'travel-json', tabindex: 0, 'aria-label': 'The job after the chosen event, the fields the event changed marked' });
+  const travelChanges = h('ul', { class: 'travel-changes', 'aria-labelledby': 'changes-heading' });
   const timeline = h('tbody');
   const flowSummary = h('p', { class: 'flow-summary' });
   const flowTree = h('ul', { class: 'flow-tree', 'aria-labelledby': 'flow-heading' });
@@ -976,6 +1006,8 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
     h('div', { class: 'travel' },
       h('div', { class: 'travel-row' }, h('label', { for: 'travel' }, 'After event'), travel, travelState),
       travelOut,
+      h('h5', { id: 'changes-heading' }, 'What this event changed'),
+      travelChanges,
       machine.element,
       travelJson),
     h('h4', {}, 'toJSON() now'),
@@ -992,6 +1024,7 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
       h('section', { class: 'jobs', 'aria-labelledby': 'jobs-heading' },
         h('h3', { id: 'jobs-heading' }, 'Jobs'),
         counts,
+        chart,
         workers,
         schedulers,
         searchForm,
@@ -1005,9 +1038,9 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
 
   return {
     root, queueSelect, reloadQueues, pause, clean, pausedBadge, queueControls: [pause, clean], status, error, errorText, errorDismiss,
-    counts, countButtons, workersCount, workersList, searchForm, searchBy, searchText, searchClear, table, caption, tbody, newer, older, range,
+    counts, countButtons, chart, searchForm, searchBy, searchText, searchClear, table, caption, tbody, newer, older, range,
     addForm, addName, addData, addDataError, addOpts, addOptsError, formError,
-    detailHeading, placeholder, detailBody, retry, promote, remove, json, travel, travelOut, travelState, travelJson, timeline,
+    detailHeading, placeholder, detailBody, retry, promote, remove, json, travel, travelOut, travelState, travelJson, travelChanges, timeline,
     flowSection, flowSummary, flowTree,
   };
 }
@@ -1016,4 +1049,10 @@ function buildUi(machine: MachineView, schedulers: HTMLElement): Ui {
 async function nodeView(node: JobNode): Promise<FlowNodeView> {
   const [state, children] = await Promise.all([node.job.getState(), Promise.all((node.children ?? []).map(nodeView))]);
   return { id: node.job.id, name: node.job.name, queueName: node.job.queueName, state, children };
+}
+
+/** The per-minute counters of both finished states. */
+async function readMetrics(queue: Queue): Promise<{ completed: Metrics; failed: Metrics }> {
+  const [completed, failed] = await Promise.all([queue.getMetrics('completed'), queue.getMetrics('failed')]);
+  return { completed, failed };
 }

@@ -20,6 +20,8 @@ export const STYLES = `
   --jt-completed: #116329; --jt-completed-bg: #dafbe1;
   --jt-failed: #a40e26;    --jt-failed-bg: #ffebe9;
   --jt-waiting-children: #0b6f6a; --jt-waiting-children-bg: #d8f5f1;
+  --jt-mark: #fff8c5;
+  --jt-ins: #dafbe1; --jt-del: #ffebe9;
   display: block;
   color-scheme: light dark;
   container-type: inline-size;
@@ -49,6 +51,8 @@ export const STYLES = `
     --jt-completed: #56d364; --jt-completed-bg: #0f3320;
     --jt-failed: #ff7b72;    --jt-failed-bg: #4b1113;
     --jt-waiting-children: #5fd7c9; --jt-waiting-children-bg: #0b302d;
+    --jt-mark: #3a2c05;
+    --jt-ins: #0f3320; --jt-del: #4b1113;
   }
 }
 :host([hidden]) { display: none; }
@@ -114,10 +118,8 @@ tr:focus-visible { outline-offset: -2px; }
 .scheduler-changes { list-style: none; margin: 0; padding: 0; max-height: 8em; overflow: auto; }
 .scheduler-changes time { color: var(--jt-muted); font-variant-numeric: tabular-nums; }
 .workers-list { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 4px; font-size: 13px; }
-.workers-list li { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
 .workers-list li.empty { color: var(--jt-muted); }
 .workers-list .kind { background: var(--jt-surface); border: 1px solid var(--jt-border); }
-.workers-list .where { color: var(--jt-muted); overflow-wrap: anywhere; }
 .search { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
 .search input { flex: 1; min-width: 10em; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
@@ -160,7 +162,71 @@ pre {
 .timeline tbody tr[aria-current="step"] { background: var(--jt-selected); box-shadow: inset 3px 0 var(--jt-accent); }
 .timeline tbody tr.future { opacity: .45; }
 .timeline td.type, .timeline td.time, .timeline td.num { white-space: nowrap; }
-.timeline .payload { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.timeline .payload { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; width: 100%; max-width: 0; }
+.timeline .payload .toggle { float: left; margin-right: 6px; padding: 0 5px; line-height: 1.3; font-size: 11px; }
+.timeline .payload .line { display: block; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+.timeline .payload .full { overflow: auto; max-height: 16em; overflow-wrap: anywhere; }
+.timeline .payload .full p { margin: 0 0 4px; font-family: system-ui, sans-serif; font-size: 13px; }
+.timeline .payload .full .ids { color: var(--jt-muted); font-family: inherit; font-size: 12px; }
+.timeline .payload .full pre { max-height: none; padding: 4px 6px; }
+.timeline .payload .reason { font-weight: 600; color: var(--jt-failed); }
+.stack { list-style: none; margin: 0; padding: 4px 6px; background: var(--jt-surface); border: 1px solid var(--jt-border); border-radius: 6px; }
+.stack li { white-space: pre-wrap; padding-left: 2ch; text-indent: -2ch; }
+.stack li:first-child { font-weight: 600; }
+td.attempts { font-size: 12px; }
+/* Where the table is narrow, the wordy columns wrap before a name is cut mid-word. */
+.job-table td.name { min-width: 7em; }
+.chart { margin-bottom: 10px; }
+.metrics { margin: 0; font-size: 12px; }
+.metrics figcaption { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; margin-bottom: 2px; }
+.metrics .legend::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; background: var(--c); }
+.metrics .legend.completed { --c: var(--jt-completed); }
+.metrics .legend.failed { --c: var(--jt-failed); }
+.metrics .plot { display: flex; gap: 4px; align-items: stretch; }
+.metrics .y-top { color: var(--jt-muted); font-variant-numeric: tabular-nums; min-width: 2ch; text-align: right; line-height: 1; }
+.metrics-svg { flex: 1; min-width: 0; height: 56px; display: block; }
+.metrics-svg .bar-completed { fill: var(--jt-completed); }
+.metrics-svg .bar-failed { fill: var(--jt-failed); }
+.metrics-svg .grid { stroke: var(--jt-border); stroke-dasharray: 3 3; }
+.metrics-svg .axis { stroke: var(--jt-muted); }
+.metrics .x-labels { display: flex; justify-content: space-between; color: var(--jt-muted); padding-left: calc(2ch + 4px); }
+.workers-list li:not(.empty) { display: grid; gap: 3px; padding: 6px 8px; border: 1px solid var(--jt-border); border-radius: 6px; }
+.workers-list .who { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; }
+.workers-list .name { font-weight: 600; white-space: nowrap; }
+.workers-list .where, .workers-list .since, .workers-list .handlers { color: var(--jt-muted); overflow-wrap: anywhere; }
+.slots { display: flex; flex-wrap: wrap; gap: 4px; }
+.slot { display: inline-flex; align-items: center; min-height: 24px; padding: 1px 6px; border-radius: 4px; font-size: 12px; }
+.slot.idle { color: var(--jt-muted); border: 1px dashed var(--jt-border); }
+.slot.busy { background: var(--jt-active-bg); border: 1px solid var(--jt-active); }
+.slot .running, .orphans .running { display: inline-flex; gap: 6px; align-items: center; color: var(--jt-active); font-weight: 600; padding: 0; border: none; background: none; text-decoration: underline; overflow-wrap: anywhere; text-align: left; }
+.slot progress { width: 48px; height: 8px; accent-color: var(--jt-active); }
+.orphans { margin: 6px 0 0; font-size: 12px; color: var(--jt-muted); }
+.travel h5 { margin: 4px 0 0; font-size: 12px; color: var(--jt-muted); }
+.travel-changes { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.travel-changes li { overflow-wrap: anywhere; }
+.travel-changes li.none { font-family: system-ui, sans-serif; color: var(--jt-muted); }
+.travel-changes .path { font-weight: 700; }
+.travel-changes del { background: var(--jt-del); color: inherit; }
+.travel-changes ins { background: var(--jt-ins); color: inherit; text-decoration: none; }
+.travel-changes .lines { white-space: pre-wrap; }
+.travel-changes .lines .item { display: block; }
+.travel-json { position: relative; }
+.travel-json .field.changed { background: var(--jt-mark); box-shadow: -6px 0 var(--jt-mark), inset 3px 0 var(--jt-delayed); }
+@container (max-width: 600px) {
+  .job-table thead, .timeline thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .job-table tbody tr[data-id] { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; gap: 2px 8px; padding: 6px 4px; border-bottom: 1px solid var(--jt-border); }
+  .job-table tbody tr[data-id] td { display: block; padding: 0; border: none; min-width: 0; }
+  .job-table td.created { grid-row: 2; grid-column: 1 / 3; color: var(--jt-muted); }
+  .job-table td.progress { grid-row: 2; grid-column: 3; }
+  .job-table td.attempts { grid-row: 3; grid-column: 1 / -1; }
+  .timeline tbody tr { display: grid; grid-template-columns: auto minmax(0, 1fr) auto auto; gap: 2px 8px; padding: 4px; border-bottom: 1px solid var(--jt-border); }
+  .timeline tbody td { display: block; padding: 0; border: none; }
+  .timeline td.seq { grid-row: 1; grid-column: 4; }
+  .timeline td.payload { grid-row: 2; grid-column: 1 / -1; width: auto; max-width: none; min-width: 0; }
+  .scheduler-table thead { display: none; }
+  .scheduler-table tr { display: flex; flex-wrap: wrap; gap: 2px 8px; border-bottom: 1px solid var(--jt-border); padding: 4px 0; }
+  .scheduler-table td { border: none; }
+}
 .machine-svg { width: 100%; max-width: 700px; height: auto; display: block; }
 .machine-svg .node rect { fill: var(--jt-surface); stroke: var(--jt-border); stroke-width: 1.5; }
 .machine-svg .node text { fill: var(--jt-fg); font-size: 13px; font-weight: 600; }

@@ -1,10 +1,26 @@
 // The inspector element in Chromium: what it shows, its time travel, its actions (through the
 // public API), that job data stays text, that it is live across tabs, and that it copes with
-// 100,000 jobs. The page is pages/inspector/ (the harness plus a <jobtrail-inspector>).
+// 100,000 jobs; and issue 16's "readable at a glance": one-line payloads with a toggle, stack traces
+// as lines, who ran each attempt, attempts in words, what a time-travel step changed, the chart of
+// finished jobs, the live view of the instances, and a phone's width. The page is pages/inspector/
+// (the harness plus a <jobtrail-inspector>). With JOBTRAIL_DOCS_SCREENSHOT=1 the pictures in docs/
+// are written again.
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+
+/**
+ * The README's pictures: written when missing, or again with JOBTRAIL_DOCS_SCREENSHOT=1, so test
+ * runs leave the tree alone.
+ */
+async function docsScreenshot(element: Locator, file: string): Promise<void> {
+  const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
+  if (!existsSync(`${docs}${file}`) || process.env.JOBTRAIL_DOCS_SCREENSHOT === '1') {
+    mkdirSync(docs, { recursive: true });
+    await element.screenshot({ path: `${docs}${file}` });
+  }
+}
 
 /** Opens the inspector page as a new tab (with the fixture's error checks). */
 async function openInspector(openTab: () => Promise<Page>, query = 'queue=q'): Promise<Page> {
@@ -30,6 +46,10 @@ function inspector(page: Page) {
     detail,
     heading: detail.locator('h3'),
     timelineTypes: detail.locator('.timeline tbody td.type'),
+    event: (k: number) => detail.locator(`.timeline tbody tr[data-step="${k}"]`),
+    changes: detail.locator('.travel-changes li'),
+    chart: root.locator('figure.metrics'),
+    lane: (kind: string) => root.locator(`.workers-list li[data-kind="${kind}"]`),
     slider: detail.getByRole('slider', { name: 'After event' }),
     travelState: detail.locator('.travel-row .badge'),
     travelJson: detail.locator('pre.travel-json'),
@@ -99,11 +119,19 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   await page.setViewportSize({ width: 1360, height: 1000 });
   const ui = inspector(page);
   await page.evaluate(async () => {
+    // This tab processes the queue (and stays open, so the attempts' owner is a live tab).
     const worker = window.openQueue('q');
     let attempt = 0;
-    const resize = await worker.add('resize', { n: 21 }, { attempts: 2 });
+    const image = { src: 'https://images.example.com/holiday/IMG_2041.jpg', width: 4032, height: 3024, formats: ['avif', 'webp', 'jpeg'], camera: { make: 'Fujifilm', model: 'X100V', iso: 160 } };
+    const resize = await worker.add('resize', { n: 21, image, sizes: [320, 640, 1280, 2560] }, { attempts: 2 });
     const upload = await worker.add('upload', { file: 'holiday.mov', size: 73_400_320 });
-    await worker.process(async (job) => {
+    // A thumbnail that is still being made: the live view shows it running in this tab.
+    await worker.add('thumbnail', { src: 'cat.jpg', width: 320 });
+    await worker.process('*', 3, async (job) => {
+      if (job.name === 'thumbnail') {
+        await job.updateProgress(40);
+        return new Promise(() => {});
+      }
       if (job.name === 'upload') throw new Error('Upload failed: 503 Service Unavailable');
       await job.updateProgress(50);
       await job.log('resizing');
@@ -113,12 +141,12 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
     });
     await resize.finished();
     await upload.finished().catch(() => {});
-    await worker.close();
-    // Neighbours that nobody processes, for a fuller picture (and the screenshot).
+    // This tab takes no more jobs (the thumbnail goes on): the neighbours below stay put.
+    await worker.pause(true, true);
+    // Neighbours, for a fuller picture (and the screenshot).
     const queue = (window.state.queue = window.openQueue('q'));
     await queue.add('upload', { file: 'report.pdf', size: 48_213 }, { delay: 3_600_000 });
     await queue.add('email', { to: 'ada@example.com', template: 'welcome' });
-    await queue.add('thumbnail', { src: 'cat.jpg', width: 320 }, { priority: 1 });
   });
 
   await ui.row('1').click();
@@ -126,6 +154,40 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   await expect(ui.timelineTypes).toHaveText(['added', 'active', 'progress', 'log', 'failed', 'active', 'progress', 'log', 'progress', 'completed']);
   await expect(ui.detail.locator('.timeline tbody tr').nth(4)).toContainText('the image server was busy');
   await expect(ui.machineNode('completed')).toHaveAttribute('aria-current', 'step');
+
+  // Each payload is one line: the `added` row (a big payload) is no taller than a progress row.
+  const toggle = (k: number) => ui.event(k).locator('button.toggle');
+  await expect(toggle(0)).toHaveAttribute('aria-expanded', 'false');
+  await expect(ui.event(0).locator('.payload .line')).toContainText('resize · data {"n": 21, "image": {');
+  const height = async (k: number) => (await ui.event(k).boundingBox())!.height;
+  expect(await height(0)).toBeLessThanOrEqual((await height(2)) + 1);
+  // The toggle shows it whole; the event's name and time stay in sight.
+  await toggle(0).click();
+  await expect(toggle(0)).toHaveAttribute('aria-expanded', 'true');
+  await expect(toggle(0)).toBeFocused();
+  await expect(ui.event(0).locator('.payload pre')).toContainText('"model": "X100V"');
+  expect(await height(0)).toBeGreaterThan((await height(2)) * 2);
+  await expect(ui.event(0).locator('td.type')).toBeInViewport();
+  await expect(ui.event(0).locator('td.time')).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(toggle(0)).toHaveAttribute('aria-expanded', 'false');
+  // A stack trace is a list of lines, not one string with \n in it.
+  await toggle(4).click();
+  const stack = ui.event(4).locator('ol.stack li');
+  await expect(stack.first()).toHaveText('Error: the image server was busy');
+  expect(await stack.count()).toBeGreaterThan(1);
+  await expect(stack.nth(1)).toHaveText(/^\s*at /);
+  await expect(ui.event(4).locator('.payload')).not.toContainText('\\n');
+  await toggle(4).click();
+  // Who ran each attempt: this tab, by name and page, not a UUID.
+  await expect(ui.event(1).locator('.payload .line')).toHaveText(/^run by tab 1 \(\/inspector\/\?queue=q\) · [0-9a-f]{8}$/);
+  await expect(ui.event(5).locator('.payload .line')).toHaveText(/^run by tab 1 /);
+  // Attempts in words: the second of two succeeded; the upload's only one failed.
+  await expect(ui.row('1').locator('td.attempts')).toHaveText('succeeded on attempt 2 of 2');
+  await expect(ui.row('2').locator('td.attempts')).toHaveText('its only attempt failed');
+  // Which instance runs what, live: the thumbnail, in this tab.
+  await expect(ui.lane('window').locator('.slot.busy')).toHaveText('#3 thumbnail');
+  await expect(ui.lane('window').locator('.slot.idle')).toHaveCount(2);
   await expect(ui.travelState).toHaveText('completed');
   await expect(ui.json).toContainText('"returnvalue": 42');
 
@@ -141,6 +203,18 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   await expect(ui.travelJson).toContainText('"attemptsMade": 1');
   await expect(ui.travelJson).toContainText('"failedReason": "the image server was busy"');
   await expect(ui.detail.locator('.timeline tbody tr[aria-current="step"] td.type')).toHaveText('failed');
+  // What the failure changed, listed and marked in the snapshot; what it left alone is not marked.
+  await expect(ui.changes.and(ui.detail.locator('[data-path="attemptsMade"]'))).toHaveText('attemptsMade changed: 0 → 1');
+  await expect(ui.changes.and(ui.detail.locator('[data-path="failedReason"]'))).toHaveText('failedReason changed: null → "the image server was busy"');
+  await expect(ui.changes.and(ui.detail.locator('[data-path="stacktrace"]'))).toContainText('stacktrace changed: null → Error: the image server was busy');
+  // The stack it added reads as lines there too.
+  expect(await ui.detail.locator('.travel-changes [data-path="stacktrace"] ins .item').first().textContent()).toMatch(/^Error: the image server was busy\n\s+at /);
+  await expect(ui.travelJson.locator('.field.changed')).toHaveText([/"attemptsMade"/, /"failedReason"/, /"stacktrace"/]);
+  await expect(ui.travelJson.locator('.field[data-key="data"]')).not.toHaveClass(/changed/);
+  // The step after: a new attempt, so only when it was processed changed.
+  await ui.slider.fill('6');
+  await expect(ui.changes).toHaveText([/^processedOn changed: \d+ → \d+$/]);
+  await ui.slider.fill('5');
   await expect(ui.detail.locator('.machine-svg .edge.taken text')).toContainText('failed');
   // The present is untouched by travelling.
   await expect(ui.json).toContainText('"returnvalue": 42');
@@ -151,18 +225,17 @@ test('shows a job’s timeline, and time travel shows the job as it was after an
   await page.keyboard.press('End');
   await expect(ui.travelState).toHaveText('completed');
 
-  await ui.slider.fill('6');
-  await expect(ui.travelState).toHaveText('active');
+  // The picture: the failed attempt, what it changed marked and in view, its stack open.
+  await ui.slider.fill('5');
+  await expect(ui.travelState).toHaveText('waiting');
+  const [field, box] = [await ui.travelJson.locator('.field.changed').first().boundingBox(), await ui.travelJson.boundingBox()];
+  expect(field!.y >= box!.y && field!.y + field!.height <= box!.y + box!.height, 'the first change is in the snapshot’s view').toBe(true);
   await ui.slider.blur();
+  await toggle(4).click();
+  await expect(stack.first()).toBeVisible();
   const shot = await ui.root.screenshot();
   await testInfo.attach('inspector', { body: shot, contentType: 'image/png' });
-  // The README's picture: written when missing, or again with JOBTRAIL_DOCS_SCREENSHOT=1, so
-  // test runs leave the tree alone.
-  const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
-  if (!existsSync(`${docs}inspector.png`) || process.env.JOBTRAIL_DOCS_SCREENSHOT === '1') {
-    mkdirSync(docs, { recursive: true });
-    await ui.root.screenshot({ path: `${docs}inspector.png` });
-  }
+  await docsScreenshot(ui.root, 'inspector.png');
   await page.emulateMedia({ colorScheme: 'dark' });
   await testInfo.attach('inspector-dark', { body: await ui.root.screenshot(), contentType: 'image/png' });
 });
@@ -322,7 +395,11 @@ test('job data, names, logs and errors holding markup are shown as text and neve
   await expect(ui.detail.locator('.timeline')).toContainText('<script>window.pwned=2</script>');
   await expect(ui.json).toContainText(`"failedReason": ${JSON.stringify(payload)}`);
   // None of it became elements, so nothing could load, error or run.
-  await expect(ui.root.locator('img, script, iframe, svg:not(.machine-svg)')).toHaveCount(0);
+  // Shown whole too (the failure's stack, the log line): still text.
+  const collapsed = ui.detail.locator('.timeline button.toggle[aria-expanded="false"]');
+  while ((await collapsed.count()) > 0) await collapsed.first().click();
+  await expect(ui.detail.locator('.timeline ol.stack li').first()).toHaveText(`Error: ${payload}`);
+  await expect(ui.root.locator('img, script, iframe, svg:not(.machine-svg):not(.metrics-svg)')).toHaveCount(0);
   expect(await page.evaluate(() => (window as { pwned?: unknown }).pwned)).toBeUndefined();
   expect(dialogs).toEqual([]);
 });
@@ -549,4 +626,165 @@ test('shows a flow: a parent waiting for its children in two queues, their state
   await expect(ui.root).toHaveAttribute('queue', 'parts');
   await expect(ui.heading).toHaveText(`Job ${ids.parts[0]} part completed`);
   await expect(flow.locator('.flow-summary')).toHaveText(`A child of job ${ids.parent} (assemble, queue files), which is waiting-children.`);
+});
+
+test('names who ran each attempt (a tab, a Web Worker, a tab since closed) and shows live which instance runs what', async ({ openTab }) => {
+  const page = await openInspector(openTab);
+  const ui = inspector(page);
+  const other = await openTab();
+  // The other tab claims a job it never finishes.
+  await other.evaluate(async () => {
+    const queue = (window.state.queue = window.openQueue('q'));
+    // One at a time, so it takes no other job while it holds this one.
+    await queue.process('held', 1, () => new Promise(() => {}));
+    await queue.add('held', { n: 1 });
+  });
+  await expect(ui.lane('window').locator('.name')).toHaveText('tab 1');
+  await expect(ui.lane('window').locator('.where')).toHaveText('/');
+  await expect(ui.lane('window').locator('.slot.busy')).toHaveText('#1 held');
+  await expect(ui.lane('window').locator('.slot.idle')).toHaveCount(0);
+
+  // A Web Worker that processes the queue itself, two at a time.
+  await page.evaluate(async () => {
+    const worker = new Worker(`${window.workerUrls.queue}${window.workerUrls.queue.includes('?') ? '&' : '?'}queue=q&concurrency=2`, { type: 'module' });
+    await new Promise((ready) => worker.addEventListener('message', ready, { once: true }));
+    window.state.worker = worker;
+    const queue = (window.state.queue = window.openQueue('q'));
+    await (await queue.add('in-worker', {})).finished();
+  });
+  await expect(ui.root.locator('.workers-list li[data-worker]')).toHaveCount(2);
+  await expect(ui.lane('worker').locator('.name')).toHaveText('Web Worker 1');
+  await expect(ui.lane('worker').locator('.where')).toHaveText('queue.worker.ts');
+  await expect(ui.lane('worker').locator('.slot.idle')).toHaveCount(2);
+  await ui.row('2').click();
+  await expect(ui.heading).toHaveText('Job 2 in-worker completed');
+  await expect(ui.event(1).locator('.payload .line')).toHaveText(/^run by Web Worker 1 \(queue\.worker\.ts\) · [0-9a-f]{8}$/);
+  await expect(ui.row('2').locator('td.attempts')).toHaveText('succeeded on attempt 1 of 1');
+
+  // Choosing a running job in the live view opens it.
+  await ui.lane('window').getByRole('button', { name: 'Show job 1 (held), running' }).click();
+  await expect(ui.heading).toHaveText('Job 1 held active');
+  await expect(ui.event(1).locator('.payload .line')).toHaveText(/^run by tab 1 \(\/\) · [0-9a-f]{8}$/);
+  await expect(ui.row('1').locator('td.attempts')).toHaveText('running attempt 1 of 1');
+  // Expanded, the attempt names the instance and keeps its whole id.
+  await ui.event(1).locator('button.toggle').click();
+  const owner = await other.evaluate(() => window.state.queue.instanceId as string);
+  await expect(ui.event(1).locator('.owner')).toHaveAttribute('data-owner', owner);
+  await expect(ui.event(1).locator('.payload')).toContainText(`instance ${owner}`);
+
+  // The tab closes: its job goes back to the line and the worker runs it; the first attempt's
+  // owner still reads as what it was.
+  await other.close({ runBeforeUnload: false });
+  await expect(ui.heading).toHaveText('Job 1 held completed');
+  await expect(ui.lane('window')).toHaveCount(0);
+  const attempts = ui.detail.locator('.timeline tbody tr[data-type="active"] .payload');
+  await expect(attempts).toHaveCount(2);
+  await expect(attempts.first()).toContainText(`Run by a tab that has closed (tab 1) · ${owner.slice(0, 8)}`);
+  await expect(attempts.last()).toContainText('run by Web Worker 1 (queue.worker.ts)');
+  await page.evaluate(() => (window.state.worker as Worker).terminate());
+});
+
+test('says attempts made and allowed in words', async ({ openTab }) => {
+  const page = await openInspector(openTab);
+  const ui = inspector(page);
+  await page.evaluate(async () => {
+    const queue = (window.state.queue = window.openQueue('q'));
+    let tries = 0;
+    await queue.process(async (job) => {
+      if (job.name === 'flaky' && ++tries < 3) throw new Error(`try ${tries} failed`);
+      return 'ok';
+    });
+    await (await queue.add('flaky', {}, { attempts: 5 })).finished();
+    await (await queue.add('first-time', {}, { attempts: 5 })).finished();
+    // This tab takes no more jobs: the next two are not run.
+    await queue.pause(true);
+    await queue.add('not-yet', {}, { attempts: 3 });
+    await queue.add('later', {}, { delay: 3_600_000 });
+  });
+  await expect(ui.row('1').locator('td.attempts')).toHaveText('succeeded on attempt 3 of 5');
+  // The case "0/5" got wrong: it ran once, and that once succeeded.
+  await expect(ui.row('2').locator('td.attempts')).toHaveText('succeeded on attempt 1 of 5');
+  await expect(ui.row('3').locator('td.attempts')).toHaveText('not run yet, 3 attempts allowed');
+  await expect(ui.row('4').locator('td.attempts')).toHaveText('not run yet, 1 attempt allowed');
+});
+
+test('charts the jobs completed and failed per minute from the queue’s metrics', async ({ openTab }) => {
+  const page = await openInspector(openTab);
+  const ui = inspector(page);
+  await expect(ui.chart.locator('rect.bar')).toHaveCount(0);
+  await expect(ui.chart.locator('figcaption')).toContainText('0 completed');
+  const metrics = await page.evaluate(async () => {
+    const queue = (window.state.queue = window.openQueue('q'));
+    await queue.process(async (job) => {
+      if (job.data.fail) throw new Error('refused');
+      return 'ok';
+    });
+    const jobs = await queue.addBulk([
+      ...Array.from({ length: 5 }, (_, i) => ({ name: 'ok', data: { i } })),
+      ...Array.from({ length: 2 }, (_, i) => ({ name: 'bad', data: { i, fail: true } })),
+    ]);
+    await Promise.all(jobs.map((job) => job.finished().catch(() => {})));
+    return { completed: (await queue.getMetrics('completed')).data, failed: (await queue.getMetrics('failed')).data };
+  });
+  const nonZero = (data: number[]) => data.filter((n) => n > 0).sort();
+  await expect(ui.chart.locator('figcaption')).toContainText('5 completed');
+  await expect(ui.chart.locator('figcaption')).toContainText('2 failed');
+  // One bar per minute that had jobs, as tall as its count (the jobs may straddle a minute).
+  const counts = (series: string) => ui.chart.locator(`rect.bar-${series}`).evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))).sort());
+  expect(await counts('completed')).toEqual(nonZero(metrics.completed));
+  expect(await counts('failed')).toEqual(nonZero(metrics.failed));
+  const top = Number(await ui.chart.locator('.y-top').textContent());
+  expect(top).toBeGreaterThanOrEqual(Math.max(...metrics.completed));
+  const bars = await ui.chart.locator('rect.bar').evaluateAll((rects) => rects.map((r) => ({ count: Number(r.getAttribute('data-count')), height: Number(r.getAttribute('height')) })));
+  for (const bar of bars) expect(bar.height).toBeCloseTo((bar.count / top) * 90, 1);
+  await expect(ui.chart.getByRole('img')).toHaveAttribute('aria-label', 'Jobs finished per minute: 5 completed and 2 failed in the last hour');
+});
+
+test('at a phone’s width (390 px) nothing overflows sideways: the table and the timeline stack', async ({ openTab }, testInfo) => {
+  const page = await openInspector(openTab);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const ui = inspector(page);
+  // An empty queue says so, instead of "Page 1 of 0 jobs".
+  await expect(ui.range).toHaveText('No jobs');
+  await ui.filter('failed').click();
+  await expect(ui.range).toHaveText('No failed jobs');
+  await ui.filter('all').click();
+  await page.evaluate(async () => {
+    const queue = (window.state.queue = window.openQueue('q'));
+    await queue.process(async (job) => {
+      await job.log('converting https://media.example.com/uploads/2026/12/a-very-long-file-name-without-any-spaces-at-all.mov');
+      throw new Error('The transcoder at https://transcode.example.com/v2/jobs refused: 413 Payload Too Large');
+    });
+    await (await queue.add('convert', { src: 'https://media.example.com/uploads/2026/12/a-very-long-file-name-without-any-spaces-at-all.mov', presets: ['1080p', '720p', '480p'] }, { attempts: 1 })).finished().catch(() => {});
+    // This tab takes no more jobs: the email waits.
+    await queue.pause(true);
+    await queue.add('email', { to: 'ada@example.com', template: 'welcome', locale: 'en-GB' });
+  });
+  await ui.row('1').click();
+  await expect(ui.heading).toHaveText('Job 1 convert failed');
+  for (const toggle of await ui.detail.locator('.timeline button.toggle').all()) await toggle.click();
+  await expect(ui.detail.locator('.timeline ol.stack')).toBeVisible();
+  await expect(ui.range).toHaveText('Page 1 · 1–2 of 2');
+
+  const overflow = await page.evaluate(() => {
+    const root = document.querySelector('jobtrail-inspector')!.shadowRoot!;
+    const wide = (el: Element) => el.scrollWidth > el.clientWidth;
+    return {
+      page: wide(document.documentElement),
+      inspector: wide(root.querySelector('.inspector')!),
+      // Every scrolling box of the inspector: none scrolls sideways either.
+      inside: [...root.querySelectorAll('*')].filter((el) => el.clientWidth > 0 && wide(el) && getComputedStyle(el).overflowX !== 'visible' && getComputedStyle(el).overflowX !== 'hidden')
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+    };
+  });
+  expect(overflow).toEqual({ page: false, inspector: false, inside: [] });
+  // Stacked: a job's cells and an event's payload sit below the first line, not beside it.
+  const below = async (first: Locator, second: Locator) => (await second.boundingBox())!.y >= (await first.boundingBox())!.y + (await first.boundingBox())!.height - 1;
+  expect(await below(ui.row('1').locator('td.id'), ui.row('1').locator('td.created'))).toBe(true);
+  expect(await below(ui.event(0).locator('td.type'), ui.event(0).locator('td.payload'))).toBe(true);
+  // Stacked by CSS only: the job table is still a table to assistive technology.
+  await expect(ui.root.locator('.job-table').getByRole('row')).toHaveCount(3);
+  await expect(ui.root.locator('.job-table').getByRole('cell', { name: 'convert' })).toHaveCount(1);
+  await testInfo.attach('inspector-390', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await docsScreenshot(ui.root, 'inspector-390.png');
 });
