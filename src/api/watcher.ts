@@ -33,7 +33,8 @@ type WatchedQueue = Pick<Queue, 'on' | 'off' | 'reportError' | 'closed'>;
 // One watcher per queue and key, so that every component watching the same thing shares one read
 // and one snapshot (a second read could land in between and show two values at once). A watcher is
 // cached from its creation — the render that creates it subscribes only after it commits — and
-// dropped once its last subscriber leaves; subscribing to it again caches it again.
+// dropped once its last subscriber leaves; subscribing to it again caches it again. (One that is
+// never subscribed to, from a render React threw away, stays: it holds no listener and no data.)
 const cache = new WeakMap<object, Map<string, Watcher<unknown>>>();
 
 /** The watcher of `queue` for `key`, made from `source()` if there is none. */
