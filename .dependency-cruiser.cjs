@@ -6,7 +6,8 @@
 //   workers/     the comlink wire (comlink)          -> core
 //   processing/  the runner, liveness                -> core, store, channel
 //   api/         Queue, Job, events, finished()      -> everything above
-//   index.ts worker.ts sw.ts cron.ts                 the entries (cron.ts: croner, imported by nothing)
+//   index.ts worker.ts sw.ts cron.ts react.ts        the entries (cron.ts: croner, react.ts: React, each
+//                                                    imported by nothing)
 //   inspector/   a tool: sees jobtrail only through src/index.ts, like any user
 //   bridge/      the wire to BullMQ: protocol.ts (types), forward-to.ts (the browser end, a
 //                processor -> core), the rest is the server end (Node only, behind bridge.ts)
@@ -73,8 +74,8 @@ module.exports = {
     {
       name: 'tools-use-the-public-api',
       severity: 'error',
-      comment: 'The inspector and jobtrail/sw see jobtrail only through src/index.ts, as any user does.',
-      from: { path: ['^src/inspector/', '^src/sw\\.ts$'] },
+      comment: 'The inspector, jobtrail/sw and jobtrail/react see jobtrail only through src/index.ts, as any user does.',
+      from: { path: ['^src/inspector/', '^src/sw\\.ts$', '^src/react\\.ts$'] },
       to: outside(['inspector'], ['index.ts']),
     },
     {
@@ -108,9 +109,9 @@ module.exports = {
     {
       name: 'browser-runtime-dependencies',
       severity: 'error',
-      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only, plus croner in its own entry, src/cron.ts (the bridge's server end is Node code of its own).",
+      comment: "The browser entries' runtime dependencies are idb, comlink and xstate only, plus croner in its own entry, src/cron.ts, and React (an optional peer) in src/react.ts (the bridge's server end is Node code of its own).",
       from: { path: '^src/', pathNot: ['^src/bridge\\.ts$', '^src/bridge/(?!(forward-to|protocol)\\.ts$)'] },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate|croner)/'] },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: ['(^|/)node_modules/(idb|comlink|xstate|croner|react)/'] },
     },
     {
       name: 'croner-only-in-its-entry',
@@ -125,6 +126,20 @@ module.exports = {
       comment: 'src/cron.ts (jobtrail/cron) is an entry: nothing in src/ imports it, or croner would be in every bundle.',
       from: { path: '^src/', pathNot: '^src/cron\\.ts$' },
       to: { path: '^src/cron\\.ts$' },
+    },
+    {
+      name: 'react-only-in-its-entry',
+      severity: 'error',
+      comment: 'React, an optional peer dependency, is imported by src/react.ts (jobtrail/react) alone: the core and the other entries work without it.',
+      from: { path: '^src/', pathNot: '^src/react\\.ts$' },
+      to: { path: '(^|/)node_modules/(react|react-dom|scheduler)/' },
+    },
+    {
+      name: 'nothing-imports-the-react-entry',
+      severity: 'error',
+      comment: 'src/react.ts (jobtrail/react) is an entry: nothing in src/ imports it, or every app would need React.',
+      from: { path: '^src/', pathNot: '^src/react\\.ts$' },
+      to: { path: '^src/react\\.ts$' },
     },
     {
       name: 'not-to-unresolvable',

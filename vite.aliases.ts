@@ -11,5 +11,6 @@ export const sourceAliases: Alias[] = [
   { find: /^jobtrail\/worker$/, replacement: src('worker.ts') },
   { find: /^jobtrail\/sw$/, replacement: src('sw.ts') },
   { find: /^jobtrail\/cron$/, replacement: src('cron.ts') },
+  { find: /^jobtrail\/react$/, replacement: src('react.ts') },
   { find: /^jobtrail\/inspector$/, replacement: src('inspector/index.ts') },
 ];

@@ -8,7 +8,8 @@ import { startDraftSync } from './drafts';
 import { installSimulatedNetwork } from './network';
 import { ServerPanel } from './server-panel';
 import { UploadList } from './upload-list';
-import { LARGE_FILE_BYTES, largeUploadFlow, openUploadQueue, UPLOAD_OPTIONS, uploadJobData } from './uploads';
+import { addFiles as addFilesTo, sampleFile } from './add-files';
+import { openUploadQueue } from './uploads';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -51,12 +52,9 @@ defineInspector();
 
 // ---- Adding files -------------------------------------------------------------------------
 
-/** Small files as one job each; large ones as a flow of parts, each flow added whole or not at all. */
-async function addFiles(files: readonly File[]): Promise<void> {
-  const small = files.filter((file) => file.size <= LARGE_FILE_BYTES);
-  const large = files.filter((file) => file.size > LARGE_FILE_BYTES);
-  if (small.length > 0) await uploads.addBulk(small.map((file) => ({ name: 'upload', data: uploadJobData(file, file.name), opts: UPLOAD_OPTIONS })));
-  if (large.length > 0) await flows.addBulk(large.map((file) => largeUploadFlow(file, file.name)));
+/** Small files as one job each; large ones as a flow of parts. */
+function addFiles(files: readonly File[]): Promise<void> {
+  return addFilesTo(uploads, flows, files);
 }
 
 const fileInput = $<HTMLInputElement>('file-input');
@@ -89,14 +87,6 @@ $('add-samples').addEventListener('click', () => {
 $('add-large-sample').addEventListener('click', () => {
   addFiles([sampleFile(12 * 1024 * 1024)]).catch(showError);
 });
-
-/** A file of random bytes (by default 300 KB to 4 MB), so the server's checksum means something. */
-function sampleFile(size = 300 * 1024 + Math.floor(Math.random() * (3.7 * 1024 * 1024))): File {
-  const bytes = new Uint8Array(size);
-  // getRandomValues fills at most 64 KiB per call.
-  for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
-  return new File([bytes], `sample-${crypto.randomUUID().slice(0, 6)}.bin`, { type: 'application/octet-stream' });
-}
 
 $('clear-finished').addEventListener('click', () => {
   Promise.all([uploads.clean(0, 'completed'), uploads.clean(0, 'failed')]).catch(showError);

@@ -2,6 +2,7 @@
 // `npm run build:demo` builds it to demo/dist, which `npm run preview:demo` serves (with the same
 // endpoint). The package's entries resolve to the sources in src/, so no package build is needed.
 // The service worker (sw.ts) is built by vite-plugin-pwa, as the README shows for any Vite app.
+// Two pages: index.html (the demo) and react.html (its upload list, written with jobtrail/react).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -16,6 +17,14 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: {
     alias: sourceAliases,
+  },
+  build: {
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        react: fileURLToPath(new URL('./react.html', import.meta.url)),
+      },
+    },
   },
   plugins: [
     uploadServer(),
@@ -35,7 +44,7 @@ export default defineConfig({
   // worker first loads) would make Vite reload the page, and could hand the service worker a second
   // copy of a module. (jobtrail itself resolves to src/ here; an app lists jobtrail's entries.)
   optimizeDeps: {
-    include: ['idb', 'xstate', 'comlink', 'workbox-window'],
+    include: ['idb', 'xstate', 'comlink', 'workbox-window', 'react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime'],
     noDiscovery: true,
   },
   server: {

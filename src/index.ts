@@ -5,6 +5,8 @@ export { Job, type JobQueueRef } from './api/job.js';
 export { FlowProducer, type FlowJob, type FlowOpts, type FlowProducerOptions, type GetFlowOptions, type JobNode } from './api/flow-producer.js';
 export type { DependenciesOptions, DependenciesPage, Dependency, Dependencies, DependencyLists } from './core/dependencies.js';
 export { listQueues } from './api/list-queues.js';
+export { watchJob, watchJobs, watchJobCounts, type JobSnapshot, type WatchJobsOptions } from './api/watch.js';
+export type { Watcher } from './api/watcher.js';
 export type { QueueEventMap, QueueEventName } from './api/queue-events.js';
 export type { ProcessFunction, ProcessHandler, WorkerSource } from './api/process-args.js';
 export type { Metrics } from './api/metrics.js';

@@ -645,7 +645,7 @@ export class Queue<Data = unknown, Result = unknown> {
 
   /**
    * One page of job records, newest first: every job by creation, one state in its own order, or
-   * by name prefix (then at most `budget` records are read past to fill the page). Pass `page.next`
+   * by name or name prefix (then at most `budget` records are read past to fill the page). Pass `page.next`
    * to get the following page; it is null on the last one.
    */
   async getJobRecordPage(query: JobQuery, start: PageStart, size: number, budget?: number): Promise<JobPage> {

@@ -10,6 +10,8 @@ import type { JobRecord } from './record.js';
 /** Which jobs to list. Without a state or a name: every job. */
 export interface JobQuery {
   state?: JobState | null;
+  /** Jobs named exactly this (it wins over `namePrefix`). */
+  name?: string | null;
   /** Jobs whose name starts with this. */
   namePrefix?: string | null;
 }
@@ -34,7 +36,7 @@ export const SCAN_BUDGET = 2_000;
  * - every job: by creation (`byCreated`), newest first;
  * - one state: by the state's own order (`byState`), reversed: the most recently finished
  *   completed/failed jobs, the last in line for waiting, the latest due for delayed;
- * - a name prefix: by name (`byName`), and within one name newest first; with a state as well,
+ * - a name, or a name prefix: by name (`byName`), and within one name newest first; with a state as well,
  *   other states are skipped, reading at most `budget` jobs (then the page is short but `next` is set).
  *
  * @example
@@ -43,7 +45,8 @@ export const SCAN_BUDGET = 2_000;
  */
 export async function readJobPage(db: QueueDB, query: JobQuery, start: PageStart, size: number, budget = SCAN_BUDGET): Promise<JobPage> {
   try {
-    const index = db.transaction('jobs').store.index(query.namePrefix ? 'byName' : query.state ? 'byState' : 'byCreated');
+    const byName = Boolean(query.name || query.namePrefix);
+    const index = db.transaction('jobs').store.index(byName ? 'byName' : query.state ? 'byState' : 'byCreated');
     const range = pageRange(query, start);
     const wanted = (r: JobRecord) => !query.state || r.state === query.state;
     const records: JobRecord[] = [];
@@ -64,6 +67,10 @@ export async function readJobPage(db: QueueDB, query: JobQuery, start: PageStart
 }
 
 function pageRange(query: JobQuery, start: PageStart): IDBKeyRange | null {
+  if (query.name) {
+    // `[name, [[]]]` sorts after every `[name, created]` (an array after every number).
+    return IDBKeyRange.bound([query.name], start ?? [query.name, [[]]], false, true);
+  }
   if (query.namePrefix) {
     const end = prefixEnd(query.namePrefix);
     // `[name]` sorts before every `[name, created]`; an array sorts after every string.

@@ -1,4 +1,4 @@
-// Every example a reader sees: each ```ts block of README.md and each `@example` of a JSDoc comment
+// Every example a reader sees: each ```ts (or ```tsx) block of README.md and each `@example` of a JSDoc comment
 // in src/. They are extracted from the text itself (never copied), turned into modules with what
 // registry.ts puts before and after them, type-checked (test/unit/docs/examples.test.ts) and run:
 // in Node with fake-indexeddb, or in Chromium (test/e2e/examples.spec.ts).
@@ -17,24 +17,25 @@ export interface Example {
   line: number;
   /** Examples of one README section, or of one JSDoc comment, share a folder (a worker file next to the page that starts it). */
   group: string;
-  /** Its file name: the one its first line names (`// upload.worker.ts`), else `example.ts`. */
+  /** Its file name: the one its first line names (`// upload.worker.ts`), else `example.ts` (`.tsx` for a ```tsx block). */
   file: string;
   code: string;
 }
 
-/** The ```ts blocks of a Markdown file, by the heading they stand under. */
+/** The ```ts and ```tsx blocks of a Markdown file, by the heading they stand under. */
 export function markdownExamples(source = 'README.md'): Example[] {
   const lines = readFileSync(join(root, source), 'utf8').split('\n');
-  const found: Omit<Example, 'id' | 'group' | 'file'>[] = [];
+  const found: (Omit<Example, 'id' | 'group' | 'file'> & { jsx?: boolean })[] = [];
   const sections: string[] = [];
   let section = 'top';
   for (let i = 0; i < lines.length; i++) {
     const heading = /^#{2,3} (.*)$/.exec(lines[i]!);
     if (heading) section = slug(heading[1]!);
-    if (lines[i]!.trim() !== '```ts') continue;
+    const fence = lines[i]!.trim();
+    if (fence !== '```ts' && fence !== '```tsx') continue;
     const start = i + 1;
     while (i + 1 < lines.length && lines[i + 1]!.trim() !== '```') i++;
-    found.push({ source, line: start + 1, code: lines.slice(start, i + 1).join('\n') + '\n' });
+    found.push({ source, line: start + 1, code: lines.slice(start, i + 1).join('\n') + '\n', jsx: fence === '```tsx' });
     sections.push(section);
     i++;
   }
@@ -70,19 +71,20 @@ export function allExamples(): Example[] {
 }
 
 /** Ids, folders and file names: one folder per README section or per JSDoc comment's symbol. */
-function name(found: (Omit<Example, 'id' | 'group' | 'file'> & { key: string })[]): Example[] {
+function name(found: (Omit<Example, 'id' | 'group' | 'file'> & { key: string; jsx?: boolean })[]): Example[] {
   const seen = new Map<string, number>();
   const total = new Map<string, number>();
   for (const e of found) total.set(e.key, (total.get(e.key) ?? 0) + 1);
-  return found.map(({ key, ...e }) => {
+  return found.map(({ key, jsx, ...e }) => {
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
-    const named = /^\/\/ ([\w.-]+\.ts)\b/.exec(e.code)?.[1];
+    const named = /^\/\/ ([\w.-]+\.tsx?)\b/.exec(e.code)?.[1];
+    const ext = jsx ? 'tsx' : 'ts';
     return {
       ...e,
       id: total.get(key)! > 1 ? `${key}/${n}` : key,
       group: slug(key),
-      file: named ?? (total.get(key)! > 1 ? `example-${n}.ts` : 'example.ts'),
+      file: named ?? (total.get(key)! > 1 ? `example-${n}.${ext}` : `example.${ext}`),
     };
   });
 }
@@ -185,7 +187,7 @@ function rewrite(code: string, path: string, target: 'node' | 'browser'): string
   if (target === 'node') {
     out = out
       .replace(/from 'jobtrail'/g, `from '${to('test/docs/jobtrail-tracked.js')}'`)
-      .replace(/from 'jobtrail\/(worker|sw|bridge|cron)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
+      .replace(/from 'jobtrail\/(worker|sw|bridge|cron|react)'/g, (_, entry: string) => `from '${to(`src/${entry}.js`)}'`)
       .replace(/import\('jobtrail\/cron'\)/g, `import('${to('src/cron.js')}')`)
       .replace(/from 'jobtrail\/inspector'/g, `from '${to('src/inspector/index.js')}'`);
   }

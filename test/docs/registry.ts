@@ -237,6 +237,195 @@ restoreFetch();
 `,
   },
 
+  // ---- README.md: React and the watchers -------------------------------------------------------
+
+  'README.md#react': {
+    runs: 'browser',
+    before: `
+import { render } from '$docs/react-stubs.js';
+`,
+    after: `
+const view = render(<Uploads />);
+await view.shows('0 uploading · 0 waiting · 0 done');
+await uploads.add('upload', { name: 'a.txt', file: new Blob(['a']) });
+await view.shows('a.txt: waiting');
+let attempts = 0;
+await uploads.process('upload', async () => {
+  if (++attempts === 1) throw new Error('server down');
+  return '/files/a.txt';
+});
+await view.shows('a.txt: failed');
+view.element.querySelector('button')!.click();
+await view.shows('a.txt: completed');
+await view.shows('0 uploading · 0 waiting · 1 done');
+view.unmount();
+await uploads.close();
+`,
+  },
+
+  'README.md#live-views-watchjob-watchjobs-watchjobcounts/1': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+`,
+    after: `
+for (const value of [watchJob, watchJobs, watchJobCounts]) expect(typeof value).toBe('function');
+const watcher: Watcher<unknown> = watchJobCounts(new Queue('docs'));
+expect(watcher.getSnapshot()).toBeUndefined();
+`,
+  },
+
+  'README.md#live-views-watchjob-watchjobs-watchjobcounts/2': {
+    runs: 'node',
+    before: `
+import { expect } from 'vitest';
+import { Queue } from 'jobtrail';
+const uploads = new Queue('docs');
+`,
+    after: `
+const seen: (number | undefined)[] = [];
+const unsubscribe = counts.subscribe((value) => seen.push(value?.waiting));
+await uploads.add('upload', {});
+await expect.poll(() => seen.at(-1)).toBe(1);
+expect(seen[0]).toBeUndefined(); // called at once, before the first read
+unsubscribe();
+`,
+  },
+
+  // ---- JSDoc: the watchers and the React hooks --------------------------------------------------
+
+  'src/api/watch.ts#watchJob': {
+    runs: 'node',
+    before: `${docsQueue}
+import { watchJob } from 'jobtrail';
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+const job = await queue.add('x', {});
+`,
+    after: `
+await expect.poll(() => console.logged).toEqual([['waiting']]);
+await queue.process(async () => 'done');
+await expect.poll(() => console.logged.at(-1)).toEqual(['completed']);
+stop();
+`,
+  },
+
+  'src/api/watch.ts#watchJobs': {
+    runs: 'node',
+    before: `${docsQueue}
+import { watchJobs } from 'jobtrail';
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+await queue.process(async () => {
+  throw new Error('server down');
+});
+`,
+    after: `
+await queue.add('x', {});
+await expect.poll(() => console.logged.at(-1)).toEqual([['server down']]);
+`,
+  },
+
+  'src/api/watch.ts#watchJobCounts': {
+    runs: 'node',
+    before: `${docsQueue}
+import { watchJobCounts } from 'jobtrail';
+import { recordingConsole } from '$docs/node-stubs.js';
+const console = recordingConsole();
+`,
+    after: `
+await queue.addBulk([{ data: 1 }, { data: 2 }]);
+await expect.poll(() => console.logged.at(-1)).toEqual(['2 waiting']);
+`,
+  },
+
+  'src/react.ts#useJob': {
+    runs: 'browser',
+    before: `
+import { createElement } from 'react';
+import { Queue } from 'jobtrail';
+import { useJob } from 'jobtrail/react';
+import { render } from '$docs/react-stubs.js';
+const uploads = new Queue('uploads');
+const job = await uploads.add('upload', {});
+`,
+    after: `
+const view = render(createElement(Progress, { id: job.id }));
+await view.shows('waiting: 0%');
+await job.updateProgress(30);
+await view.shows('waiting: 30%');
+await job.remove();
+await view.shows('gone');
+view.unmount();
+await uploads.close();
+`,
+  },
+
+  'src/react.ts#useJobs': {
+    runs: 'browser',
+    before: `
+import { createElement } from 'react';
+import { Queue } from 'jobtrail';
+import { useJobs } from 'jobtrail/react';
+import { render } from '$docs/react-stubs.js';
+const uploads = new Queue('uploads');
+`,
+    after: `
+const view = render(createElement(Failed));
+await uploads.process(async () => {
+  throw new Error('server down');
+});
+await uploads.addBulk([{ data: 1 }, { data: 2 }]);
+await view.shows('server down, server down');
+view.unmount();
+await uploads.close();
+`,
+  },
+
+  'src/react.ts#useJobCounts': {
+    runs: 'browser',
+    before: `
+import { createElement } from 'react';
+import { Queue } from 'jobtrail';
+import { useJobCounts } from 'jobtrail/react';
+import { render } from '$docs/react-stubs.js';
+const uploads = new Queue('uploads');
+`,
+    after: `
+const view = render(createElement(Badge));
+await view.shows('0 to upload');
+await uploads.addBulk([{ data: 1 }, { data: 2 }]);
+await view.shows('2 to upload');
+view.unmount();
+await uploads.close();
+`,
+  },
+
+  'src/react.ts#useQueueEvent': {
+    runs: 'browser',
+    before: `
+import { createElement } from 'react';
+import { Queue } from 'jobtrail';
+import { useQueueEvent } from 'jobtrail/react';
+import { recordingConsole, render } from '$docs/react-stubs.js';
+const console = recordingConsole();
+const uploads = new Queue('uploads');
+`,
+    after: `
+const view = render(createElement(Toasts));
+await view.committed; // the listener is added by an effect
+await uploads.process(async () => {
+  throw new Error('server down');
+});
+const job = await uploads.add('upload', {});
+await job.finished().catch(() => {});
+if (console.warned.at(-1)?.[0] !== \`upload \${job.id} failed: server down\`) throw new Error(\`the handler warned \${JSON.stringify(console.warned)}\`);
+view.unmount();
+await uploads.close();
+`,
+  },
+
   // ---- JSDoc: the Job ---------------------------------------------------------------------------
 
   'src/api/job.ts#changeDelay': {

@@ -197,6 +197,35 @@ test('picked files upload with progress up to 100%, and the server receives thei
   expect(problems).toEqual([]);
 });
 
+test('the React page (jobtrail/react, linked from the main page) lists every tab\'s uploads live, and uploads too', async ({ context, openDemo, problems }) => {
+  const main = await openDemo();
+  await expect(main.getByRole('link', { name: 'the React page' })).toHaveAttribute('href', './react.html');
+  const reactPage = await context.newPage();
+  await reactPage.goto(`${demoURL()}/react.html`);
+  await expect(reactPage.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(reactPage.locator('#counts')).toHaveText('0 uploading · 0 in parts · 0 waiting · 0 retrying · 0 done · 0 failed');
+
+  const fromMain = demoFile(300 * 1024);
+  const fromReact = demoFile(500 * 1024);
+  await pickFiles(main, [fromMain]);
+  await pickFiles(reactPage, [fromReact]);
+  for (const page of [main, reactPage]) {
+    for (const file of [fromMain, fromReact]) {
+      await expect(row(page, file).locator('.badge')).toHaveText('done');
+      await expect(row(page, file).locator('.percent')).toHaveText('100%');
+    }
+  }
+  await expect(reactPage.locator('#counts')).toHaveText('0 uploading · 0 in parts · 0 waiting · 0 retrying · 2 done · 0 failed');
+  await expect(row(reactPage, fromMain).locator('.upload-detail')).toContainText(/^Uploaded by .+ · SHA-256 /);
+  expect(await received([fromMain, fromReact])).toEqual([fromMain.sha256, fromReact.sha256]);
+
+  // Removing a file in the main page takes its row off the React page.
+  await row(main, fromMain).getByRole('button', { name: `Remove ${fromMain.name}` }).click();
+  await expect(row(reactPage, fromMain)).toHaveCount(0);
+  await expect(reactPage.locator('#counts')).toContainText('1 done');
+  expect(problems).toEqual([]);
+});
+
 test('offline, uploads wait without using attempts; back online, they finish', async ({ context, openDemo, problems }) => {
   const page = await openDemo();
   await context.setOffline(true);

@@ -14,10 +14,15 @@ const generated = writeModules(examplesFor(registry, 'browser'), registry, join(
 test('the examples that need a browser are found', () => {
   expect(generated.filter((g) => g.spec.runs === 'browser').map((g) => g.example.id).sort()).toEqual([
     'README.md#processors-in-web-workers/1',
+    'README.md#react',
     'README.md#service-worker-and-background-sync/2',
     'README.md#the-inspector',
     'src/inspector/index.ts#defineInspector',
     'src/inspector/inspector-element.ts#JobtrailInspector',
+    'src/react.ts#useJob',
+    'src/react.ts#useJobCounts',
+    'src/react.ts#useJobs',
+    'src/react.ts#useQueueEvent',
     'src/sw.ts#requestBackgroundSync',
     'src/sw.ts#serveBackgroundSync',
     'src/workers/expose.ts#exposeProcessor',

@@ -39,7 +39,7 @@ export default defineConfig({
   },
   // Pre-bundle every dependency up front: discovering one later (say, when a worker first loads)
   // makes Vite reload the pages in the middle of a test.
-  optimizeDeps: { include: ['idb', 'xstate', 'comlink', 'croner'], noDiscovery: true },
+  optimizeDeps: { include: ['idb', 'xstate', 'comlink', 'croner', 'react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime'], noDiscovery: true },
   server: {
     host: '127.0.0.1',
     strictPort: true,

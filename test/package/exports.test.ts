@@ -35,7 +35,7 @@ describe('package', () => {
   });
 
   it('builds every export to JavaScript and type declarations', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './cron', './inspector', './sw', './worker']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bridge', './cron', './inspector', './react', './sw', './worker']);
     for (const entry of Object.values(pkg.exports)) {
       expect(existsSync(built(entry.import)), entry.import).toBe(true);
       expect(existsSync(built(entry.types)), entry.types).toBe(true);
@@ -50,6 +50,9 @@ describe('package', () => {
     }
     expect(typeof (await load('./worker')).exposeProcessor).toBe('function');
     expect(typeof (await load('./cron')).Cron).toBe('function');
+    for (const name of ['watchJob', 'watchJobs', 'watchJobCounts']) expect(typeof main[name], name).toBe('function');
+    const react = await load('./react');
+    for (const name of ['useJob', 'useJobs', 'useJobCounts', 'useQueueEvent']) expect(typeof react[name], name).toBe('function');
     const sw = await load('./sw');
     for (const name of ['requestBackgroundSync', 'serveBackgroundSync', 'requestPeriodicSync', 'servePeriodicSync', 'syncTag']) expect(typeof sw[name], name).toBe('function');
     // Importing the inspector defines nothing (and works where there is no DOM).
@@ -88,7 +91,7 @@ describe('package', () => {
     }
   });
 
-  it('does not pull the inspector, nor croner, into the core entry', () => {
+  it('does not pull the inspector, croner, nor React into the core entry', () => {
     const seen = new Set<string>();
     const imported = new Set<string>();
     const visit = (file: string) => {
@@ -105,5 +108,7 @@ describe('package', () => {
     expect(files.some((file) => file.includes('inspector'))).toBe(false);
     expect(files.some((file) => file.endsWith('/cron.js') && !file.includes('/processing/'))).toBe(false);
     expect(imported.has('croner')).toBe(false);
+    expect([...imported].filter((spec) => spec === 'react' || spec.startsWith('react/') || spec.startsWith('react-dom'))).toEqual([]);
+    expect([...seen].some((file) => file.endsWith('/react.js'))).toBe(false);
   });
 });

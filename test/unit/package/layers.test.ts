@@ -36,6 +36,9 @@ const tree: Record<string, string> = {
   'src/cron.ts': "export { Cron } from 'croner';\n",
   'src/processing/eager-cron.ts': "import { Cron } from 'croner';\nexport const c = Cron;\n",
   'src/api/with-cron.ts': "import { Cron } from '../cron.js';\nexport const c = Cron;\n",
+  'src/react.ts': "import { useSyncExternalStore } from 'react';\nimport { Queue } from './index.js';\nimport type { R } from './store/record.js';\nexport const r = (x: R) => [useSyncExternalStore, Queue, x];\n",
+  'src/processing/eager-react.ts': "import { useState } from 'react';\nexport const u = useState;\n",
+  'src/api/with-react.ts': "import { r } from '../react.js';\nexport const w = r;\n",
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true }, include: ['src'] }),
 };
 
@@ -86,6 +89,9 @@ describe('the import rules', () => {
       'browser-code-never-imports-the-bridge-server: src/api/remote.ts → src/bridge/server.ts',
       'croner-only-in-its-entry: src/processing/eager-cron.ts → croner',
       'nothing-imports-the-cron-entry: src/api/with-cron.ts → src/cron.ts',
+      'react-only-in-its-entry: src/processing/eager-react.ts → react',
+      'nothing-imports-the-react-entry: src/api/with-react.ts → src/react.ts',
+      'tools-use-the-public-api: src/react.ts → src/store/record.ts',
     ]) {
       expect(errors).toContain(expected);
     }
@@ -101,7 +107,8 @@ describe('the import rules', () => {
     // The bridge's server end may use Node; its browser end may use the core and the wire's types.
     expect(errors.filter((e) => e.includes('src/bridge/server.ts → node:http') || e.includes('→ src/bridge/protocol.ts'))).toEqual([]);
     expect(errors.filter((e) => e.includes('src/bridge/forward-to.ts → src/core/'))).toEqual([]);
-    // croner, in the entry of its own.
+    // croner, in the entry of its own; React, in its own, on the public entry.
     expect(errors.filter((e) => e.includes('src/cron.ts →'))).toEqual([]);
+    expect(errors.filter((e) => e.includes('src/react.ts → react') || e.includes('src/react.ts → src/index.ts'))).toEqual([]);
   });
 });
