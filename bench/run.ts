@@ -73,7 +73,7 @@ async function writeBenchmarksMd(results: Results, forceWrite: boolean, log: (li
   if (busy) log(`writing BENCHMARKS.md although ${busy} (--force-write): do not commit it`);
   const findings = await readFile(here('./findings.md'), 'utf8');
   const profile = await readJson<ProfileRun>(here('./results/profile.json'));
-  await writeFile(here('../BENCHMARKS.md'), renderMarkdown(results, findings, profile));
+  await writeFile(here('../BENCHMARKS.md'), renderMarkdown(results, findings, profile, busy !== null));
   log('wrote BENCHMARKS.md');
 }
 

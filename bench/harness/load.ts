@@ -82,6 +82,7 @@ export function watchLoad(id: string, title: string): () => CaseLoad {
 export function tooBusy(loads: readonly CaseLoad[]): string | null {
   const over = loads.filter((l) => l.loadBefore[0]! > MAX_LOAD || l.loadAfter[0]! > MAX_LOAD);
   if (over.length === 0) return null;
-  const worst = over.map((l) => `${l.id} (${l.loadBefore[0]!.toFixed(2)} -> ${l.loadAfter[0]!.toFixed(2)})`).join(', ');
+  const others = (l: CaseLoad) => (l.othersCores === undefined ? '' : `, other processes ${l.othersCores.toFixed(2)} cores`);
+  const worst = over.map((l) => `${l.id} (${l.loadBefore[0]!.toFixed(2)} -> ${l.loadAfter[0]!.toFixed(2)}${others(l)})`).join(', ');
   return `the 1-minute load average was above ${MAX_LOAD} around ${over.length} of ${loads.length} case(s): ${worst}`;
 }
