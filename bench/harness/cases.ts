@@ -518,10 +518,10 @@ const fold: Case = {
         return { jobtrail: r.tableUs, baseline: r.machineUs };
       }),
     );
-    return [
-      pairedRow('F', `fold one event (${fmt(events)} events of ${fmt(foldJobs)} jobs: added, active, progress or a retry, completed)`, pairs,
-        { label: 'per event, transition table read off the machine', unit: 'µs' }, { label: "per event, xstate's transition()", unit: 'µs' }),
-    ];
+    const row = pairedRow('F', `fold one event (${fmt(events)} events of ${fmt(foldJobs)} jobs: added, active, progress or a retry, completed)`, pairs,
+      { label: 'per event, transition table read off the machine', unit: 'µs' }, { label: "per event, xstate's transition()", unit: 'µs' });
+    row.note = `${(1 / row.ratio!.median).toFixed(0)}× faster`;
+    return [row];
   },
 };
 
