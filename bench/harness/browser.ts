@@ -14,7 +14,18 @@ export interface Browser {
   version: string;
   /** Open a tab on the bench page, ready to run measurements. */
   openTab(): Promise<Tab>;
+  /** With `profile`: the CPU profiles of the tabs closed since the last call (their main threads). */
+  takeProfiles(): CpuProfile[];
   close(): Promise<void>;
+}
+
+/** A Chrome DevTools CPU profile (what `Profiler.stop` returns; saved as .cpuprofile). */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
 }
 
 export interface Tab {
@@ -25,15 +36,24 @@ export interface Tab {
   runInWorker<T>(name: MeasureName, params?: object): Promise<T>;
   /** Collect garbage, then the tab's used JS heap in bytes. */
   heapUsed(): Promise<number>;
-  /** Close the tab as if it died: no beforeunload, no clean shutdown of its queues. */
+  /** Close the tab as if it died: no beforeunload, no clean shutdown of its queues (and no profile). */
   kill(): Promise<void>;
+  /** Close the tab, keeping its CPU profile when profiling. */
+  close(): Promise<void>;
 }
 
-/** `callTimeoutMs`: a measurement still running after this long fails, and its tab is closed. */
-export async function launch(siteUrl: string, callTimeoutMs: number): Promise<Browser> {
+/** Microseconds between CPU samples when profiling. */
+const SAMPLING_US = 200;
+
+/**
+ * `callTimeoutMs`: a measurement still running after this long fails, and its tab is closed.
+ * `profile`: record a CPU profile of every tab's main thread (CDP Profiler), from opening to `close()`.
+ */
+export async function launch(siteUrl: string, callTimeoutMs: number, { profile: profiling = false } = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'jobtrail-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, { ...launchOptions, headless: true });
   const errors: string[] = [];
+  const profiles: CpuProfile[] = [];
   const openTab = async (): Promise<Tab> => {
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
@@ -46,6 +66,11 @@ export async function launch(siteUrl: string, callTimeoutMs: number): Promise<Br
     await page.goto(siteUrl);
     await page.waitForFunction(() => 'bench' in window);
     const cdp = await context.newCDPSession(page);
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+      await cdp.send('Profiler.start');
+    }
     const call = async <T>(inWorker: boolean, name: MeasureName, params: object = {}): Promise<T> => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -81,6 +106,13 @@ export async function launch(siteUrl: string, callTimeoutMs: number): Promise<Br
         return usedSize;
       },
       kill: () => page.close({ runBeforeUnload: false }),
+      async close() {
+        if (profiling && !page.isClosed()) {
+          const { profile: recorded } = await cdp.send('Profiler.stop').catch(() => ({ profile: null }));
+          if (recorded) profiles.push(recorded as CpuProfile);
+        }
+        await page.close().catch(() => {});
+      },
     };
   };
   const first = context.pages()[0] ?? (await context.newPage());
@@ -89,6 +121,7 @@ export async function launch(siteUrl: string, callTimeoutMs: number): Promise<Br
     context,
     version: product,
     openTab,
+    takeProfiles: () => profiles.splice(0),
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -3,10 +3,12 @@
 // dedicated worker (comlink) alike. Every measurement opens its own fresh database and deletes
 // it afterwards; jobtrail and its raw baseline see the same records and the same browser.
 import { Queue, type Job } from '../../src/index.js';
+import { foldSpeed as measureFoldSpeed, type FoldSpeed } from './fold-speed.js';
 import { storeCompletedJobs } from './fixtures.js';
 import { profileIdb, type IdbProfile } from './idb-profile.js';
 import { freshName, JOB_NAME, jobData, type BenchData } from './payload.js';
 import { batchedPuts, committed, deleteDb, openExisting, openRaw, request, singlePuts } from './raw.js';
+import type { SwMeasureName, SwTimed } from './sw.js';
 import { txShapes, type ShapeTimes } from './tx-shapes.js';
 
 export const PREFIX = 'bench';
@@ -512,4 +514,40 @@ export async function hello(): Promise<{ crossOriginIsolated: boolean; userAgent
 export async function transactionShapes(p: { n: number }): Promise<ShapeTimes> {
   const raw = await rawSinglePut({ n: p.n });
   return { 'raw: one put per transaction (the baseline)': raw.ms / raw.n, ...(await txShapes({ prefix: PREFIX, n: p.n })) };
+}
+
+// ---- F: the fold ---------------------------------------------------------------------------------
+
+/** µs per event folded through the fold's transition table and through xstate (fold-speed.ts). */
+export async function foldSpeed(p: { jobs: number }): Promise<FoldSpeed> {
+  return measureFoldSpeed(p.jobs);
+}
+
+// ---- W: side by side with workbox-background-sync, in the bench's service worker ---------------------
+
+let benchWorker: Promise<ServiceWorker> | null = null;
+
+function serviceWorker(): Promise<ServiceWorker> {
+  benchWorker ??= (async () => {
+    await navigator.serviceWorker.register('./bench-sw.js', { type: 'module' });
+    const registration = await navigator.serviceWorker.ready;
+    if (!registration.active) throw new Error('the bench service worker did not activate');
+    return registration.active;
+  })();
+  return benchWorker;
+}
+
+/** Run measurement `name` of the bench's service worker (sw.ts) and return its answer. */
+export async function inServiceWorker(p: { name: SwMeasureName; params: object }): Promise<SwTimed> {
+  const worker = await serviceWorker();
+  const { port1, port2 } = new MessageChannel();
+  const answer = new Promise<SwTimed>((resolve, reject) => {
+    port1.onmessage = (event: MessageEvent<{ ok: true; value: SwTimed } | { ok: false; error: string }>) => {
+      port1.close();
+      if (event.data.ok) resolve(event.data.value);
+      else reject(new Error(`in the service worker: ${event.data.error}`));
+    };
+  });
+  worker.postMessage({ name: p.name, params: p.params }, [port2]);
+  return answer;
 }

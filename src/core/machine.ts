@@ -34,7 +34,7 @@ export const STALLED_REASON = 'job stalled more than allowable limit';
 const ownsClaim = (context: JobContext, event: { payload: { token: string } }) =>
   context.claim !== null && context.claim.token === event.payload.token;
 
-const afterFailure = ({ context, event }: { context: JobContext; event: JobEvent }) => {
+const afterFailure = (context: JobContext, event: JobEvent) => {
   const e = event as JobFailed;
   const trace = e.payload.stack ?? `Error: ${e.payload.failedReason}`;
   const limit = context.opts.stackTraceLimit;
@@ -48,87 +48,89 @@ const afterFailure = ({ context, event }: { context: JobContext; event: JobEvent
   };
 };
 
-export const jobMachine = setup({
-  types: {
-    context: {} as JobContext,
-    events: {} as JobEvent,
-    input: {} as JobMachineInput,
+/** A guard of the machine, as a pure function: whether a transition takes `event`. */
+export type JobGuard = (context: JobContext, event: JobEvent) => boolean;
+/** An action of the machine, as a pure function: the context fields it changes (xstate's `assign`). */
+export type JobUpdate = (context: JobContext, event: JobEvent) => Partial<JobContext>;
+
+// The guards and actions are plain functions, named as the machine names them, so that the fold's
+// transition table (fold.ts, derived from this machine) runs exactly the code the machine runs.
+export const jobGuards = {
+  isDelayed: (context) => context.dueAt !== null,
+  ownsClaim: (context, event) => ownsClaim(context, event as JobFailed),
+  failsFinally: (context, event) => ownsClaim(context, event as JobFailed) && failsFinally(context, (event as JobFailed).payload.retryDelay),
+  retriesLater: (context, event) => ownsClaim(context, event as JobFailed) && ((event as JobFailed).payload.retryDelay ?? 0) > 0,
+  postponesLater: (context, event) => ownsClaim(context, event as JobPostponed) && (event as JobPostponed).payload.delay > 0,
+  stallsTooOften: (context, event) =>
+    ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
+  hasPendingChildren: (context) => unprocessedCount(context.dependencies) > 0,
+  waitsForChildren: (context) => hasChildrenToWaitFor(context.dependencies),
+  takesChild: (context, event) => takesChildEvent(context.dependencies, event as ChildEvent),
+  lastChild: (context, event) => releasesParent(context.dependencies, event as ChildEvent),
+  lastChildThenDelay: (context, event) => releasesParent(context.dependencies, event as ChildEvent) && context.opts.delay > 0,
+  childFailsParent: (context, event) => failsParent(context.dependencies, event as ChildEvent),
+} satisfies Record<string, JobGuard>;
+
+export const jobUpdates = {
+  claim: (_context, event) => {
+    const e = event as Extract<JobEvent, { type: 'active' }>;
+    return { claim: { token: e.payload.token, owner: e.payload.owner }, processedOn: e.time };
   },
-  guards: {
-    isDelayed: ({ context }) => context.dueAt !== null,
-    ownsClaim: ({ context, event }) => ownsClaim(context, event as JobFailed),
-    failsFinally: ({ context, event }) => ownsClaim(context, event as JobFailed) && failsFinally(context, (event as JobFailed).payload.retryDelay),
-    retriesLater: ({ context, event }) => ownsClaim(context, event as JobFailed) && ((event as JobFailed).payload.retryDelay ?? 0) > 0,
-    postponesLater: ({ context, event }) => ownsClaim(context, event as JobPostponed) && (event as JobPostponed).payload.delay > 0,
-    stallsTooOften: ({ context, event }) =>
-      ownsClaim(context, event as JobStalled) && context.stalledCount + 1 > (event as JobStalled).payload.maxStalledCount,
-    hasPendingChildren: ({ context }) => unprocessedCount(context.dependencies) > 0,
-    waitsForChildren: ({ context }) => hasChildrenToWaitFor(context.dependencies),
-    takesChild: ({ context, event }) => takesChildEvent(context.dependencies, event as ChildEvent),
-    lastChild: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent),
-    lastChildThenDelay: ({ context, event }) => releasesParent(context.dependencies, event as ChildEvent) && context.opts.delay > 0,
-    childFailsParent: ({ context, event }) => failsParent(context.dependencies, event as ChildEvent),
+  complete: (_context, event) => {
+    const e = event as Extract<JobEvent, { type: 'completed' }>;
+    return { returnvalue: e.payload.returnvalue as JobJson['returnvalue'], finishedOn: e.time, claim: null };
   },
-  actions: {
-    claim: assign(({ event }) => {
-      const e = event as Extract<JobEvent, { type: 'active' }>;
-      return { claim: { token: e.payload.token, owner: e.payload.owner }, processedOn: e.time };
-    }),
-    complete: assign(({ event }) => {
-      const e = event as Extract<JobEvent, { type: 'completed' }>;
-      return { returnvalue: e.payload.returnvalue as JobJson['returnvalue'], finishedOn: e.time, claim: null };
-    }),
-    failFinally: assign(({ context, event }) => ({ ...afterFailure({ context, event }), finishedOn: event.time })),
-    failAndRetryLater: assign(({ context, event }) => ({
-      ...afterFailure({ context, event }),
-      dueAt: event.time + ((event as JobFailed).payload.retryDelay ?? 0),
-    })),
-    failAndRetryNow: assign(({ context, event }) => afterFailure({ context, event })),
-    postponeLater: assign(({ event }) => ({ claim: null, dueAt: event.time + (event as JobPostponed).payload.delay })),
-    postponeNow: assign({ claim: null }),
-    stallAndRequeue: assign(({ context }) => ({ stalledCount: context.stalledCount + 1, claim: null })),
-    release: assign({ claim: null }),
-    stallAndFail: assign(({ context, event }) => ({
-      stalledCount: context.stalledCount + 1,
-      claim: null,
-      failedReason: STALLED_REASON,
-      finishedOn: event.time,
-    })),
-    becomeDue: assign({ dueAt: null }),
-    retry: assign({ finishedOn: null, discarded: false }),
-    // A parent failed by a child waits for that child again.
-    retryParent: assign(({ context }) => ({ finishedOn: null, discarded: false, dependencies: reopenFailed(context.dependencies!) })),
-    child: assign(({ context, event }) => ({ dependencies: afterChildEvent(context.dependencies!, event as ChildEvent) })),
-    failByChild: assign(({ event }) => ({ failedReason: `child ${(event as ChildEvent).payload.child} failed`, finishedOn: event.time })),
-    // A parent's own delay runs from when its children are done.
-    startDelay: assign(({ context, event }) => ({ dueAt: event.time + context.opts.delay })),
-    progress: assign(({ event }) => ({ progress: (event as Extract<JobEvent, { type: 'progress' }>).payload.progress })),
-    log: assign(({ context }) => ({ logCount: context.logCount + 1 })),
-    update: assign(({ event }) => ({ data: (event as Extract<JobEvent, { type: 'updated' }>).payload.data })),
-    discard: assign({ discarded: true }),
-    changeDelay: assign(({ event }) => {
-      const { delay } = (event as JobDelayChanged).payload;
-      return { delay, dueAt: event.time + delay };
-    }),
-    changePriority: assign(({ context, event }) => {
-      const { priority, lifo } = (event as JobPriorityChanged).payload;
-      const { priority: _priority, lifo: _lifo, ...opts } = context.opts;
-      return { opts: { ...opts, ...(priority === null ? {} : { priority }), ...(lifo ? { lifo } : {}) } };
-    }),
+  failFinally: (context, event) => ({ ...afterFailure(context, event), finishedOn: event.time }),
+  failAndRetryLater: (context, event) => ({
+    ...afterFailure(context, event),
+    dueAt: event.time + ((event as JobFailed).payload.retryDelay ?? 0),
+  }),
+  failAndRetryNow: (context, event) => afterFailure(context, event),
+  postponeLater: (_context, event) => ({ claim: null, dueAt: event.time + (event as JobPostponed).payload.delay }),
+  postponeNow: () => ({ claim: null }),
+  stallAndRequeue: (context) => ({ stalledCount: context.stalledCount + 1, claim: null }),
+  release: () => ({ claim: null }),
+  stallAndFail: (context, event) => ({
+    stalledCount: context.stalledCount + 1,
+    claim: null,
+    failedReason: STALLED_REASON,
+    finishedOn: event.time,
+  }),
+  becomeDue: () => ({ dueAt: null }),
+  retry: () => ({ finishedOn: null, discarded: false }),
+  // A parent failed by a child waits for that child again.
+  retryParent: (context) => ({ finishedOn: null, discarded: false, dependencies: reopenFailed(context.dependencies!) }),
+  child: (context, event) => ({ dependencies: afterChildEvent(context.dependencies!, event as ChildEvent) }),
+  failByChild: (_context, event) => ({ failedReason: `child ${(event as ChildEvent).payload.child} failed`, finishedOn: event.time }),
+  // A parent's own delay runs from when its children are done.
+  startDelay: (context, event) => ({ dueAt: event.time + context.opts.delay }),
+  progress: (_context, event) => ({ progress: (event as Extract<JobEvent, { type: 'progress' }>).payload.progress }),
+  log: (context) => ({ logCount: context.logCount + 1 }),
+  update: (_context, event) => ({ data: (event as Extract<JobEvent, { type: 'updated' }>).payload.data }),
+  discard: () => ({ discarded: true }),
+  changeDelay: (_context, event) => {
+    const { delay } = (event as JobDelayChanged).payload;
+    return { delay, dueAt: event.time + delay };
   },
-}).createMachine({
-  id: 'job',
-  // xstate's pure transition() builds a throwaway actor that computes the initial state with no
-  // input: without this guard every fold step throws (and xstate catches) a TypeError, which costs
-  // more than the transition itself.
-  context: ({ input }) => (input === undefined ? ({} as JobContext) : {
-    id: input.id,
-    name: input.added.payload.name,
-    data: input.added.payload.data,
-    opts: input.added.payload.opts,
+  changePriority: (context, event) => {
+    const { priority, lifo } = (event as JobPriorityChanged).payload;
+    const { priority: _priority, lifo: _lifo, ...opts } = context.opts;
+    return { opts: { ...opts, ...(priority === null ? {} : { priority }), ...(lifo ? { lifo } : {}) } };
+  },
+} satisfies Record<string, JobUpdate>;
+
+/** A job's context right after its `added` event (the machine's `context`, given its input). */
+export function initialContext({ id, added }: JobMachineInput): JobContext {
+  const { payload, time } = added;
+  const hasChildren = payload.children !== undefined && payload.children.length > 0;
+  return {
+    id,
+    name: payload.name,
+    data: payload.data,
+    opts: payload.opts,
     progress: 0,
-    delay: input.added.payload.opts.delay,
-    timestamp: input.added.time,
+    delay: payload.opts.delay,
+    timestamp: time,
     attemptsMade: 0,
     failedReason: null,
     stacktrace: null,
@@ -138,10 +140,33 @@ export const jobMachine = setup({
     claim: null,
     stalledCount: 0,
     discarded: false,
-    dueAt: input.added.payload.opts.delay > 0 && !input.added.payload.children?.length ? input.added.time + input.added.payload.opts.delay : null,
+    dueAt: payload.opts.delay > 0 && !hasChildren ? time + payload.opts.delay : null,
     logCount: 0,
-    ...(input.added.payload.children?.length ? { dependencies: dependenciesOf(input.added.payload.children) } : {}),
-  }),
+    ...(hasChildren ? { dependencies: dependenciesOf(payload.children!) } : {}),
+  };
+}
+
+type Guards = typeof jobGuards;
+type Updates = typeof jobUpdates;
+
+export const jobMachine = setup({
+  types: {
+    context: {} as JobContext,
+    events: {} as JobEvent,
+    input: {} as JobMachineInput,
+  },
+  guards: Object.fromEntries(
+    Object.entries(jobGuards).map(([name, guard]: [string, JobGuard]) => [name, ({ context, event }: { context: JobContext; event: JobEvent }) => guard(context, event)]),
+  ) as { [K in keyof Guards]: (args: { context: JobContext; event: JobEvent }) => boolean },
+  actions: Object.fromEntries(
+    Object.entries(jobUpdates).map(([name, update]: [string, JobUpdate]) => [name, assign(({ context, event }: { context: JobContext; event: JobEvent }) => update(context, event))]),
+  ) as unknown as { [K in keyof Updates]: ReturnType<typeof assign<JobContext, JobEvent, undefined, JobEvent, never>> },
+}).createMachine({
+  id: 'job',
+  // xstate's pure transition() builds a throwaway actor that computes the initial state with no
+  // input: without this guard every fold step throws (and xstate catches) a TypeError, which costs
+  // more than the transition itself.
+  context: ({ input }) => (input === undefined ? ({} as JobContext) : initialContext(input)),
   initial: 'added',
   // Updates that are valid in every state.
   on: {
