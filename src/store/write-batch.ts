@@ -123,7 +123,8 @@ export class WriteBatch {
    */
   async remove(record: JobRecord): Promise<void> {
     if (record.flow) this.messages.push(...removalMessages(this.#ownQueue(), record.job, record.state, Date.now()));
-    const keys = await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id));
+    // The seqs the record keeps need no read; an older record's (or a long history's) are looked up.
+    const keys = record.seqs ?? (await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id)));
     const events = this.tx.objectStore('events');
     for (const key of keys) quiet(events.delete(key));
     quiet(this.tx.objectStore('jobs').delete(record.id));
