@@ -16,7 +16,7 @@ import { releaseJobs, type Claim } from '../store/release-jobs.js';
 import { reviveSchedulers } from '../store/advance-schedulers.js';
 import { readSchedulers } from '../store/scheduler-reads.js';
 import { stallJobs } from '../store/stall-jobs.js';
-import type { WriteBatch } from '../store/write-batch.js';
+import type { Prefetch, WriteBatch } from '../store/write-batch.js';
 import { cronParser, loadCronParser } from './cron.js';
 import { Liveness } from './liveness.js';
 import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
@@ -33,8 +33,8 @@ export interface RunnerHost<J> {
   readonly dbName: string;
   readonly settings: Readonly<QueueSettings<J>>;
   readonly limiter: Readonly<RateLimiter> | null;
-  /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
-  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
+  /** One transaction; `prefetch`: what it will read, requested together (see store/write.ts). */
+  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: Prefetch): Promise<T>;
   /**
    * The same, with the transaction created before this returns: it is then ordered before anything
    * the page does later, and still commits if the connection closes right after (a transaction
@@ -335,7 +335,7 @@ export class Runner<J, Result> {
           const claim = claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null;
           if (claim) this.claimSaw = batch.meta.seq;
           return { finished, claim, seen: batch.meta.seq };
-        }, finishing.map((p) => p.finish.jobId));
+        }, { jobs: finishing.map((p) => p.finish.jobId), waiting: claiming ? free : 0 });
       } catch (err) {
         this.claimSaw = 0;
         // Nothing was written. Keep the outcomes and try again shortly.

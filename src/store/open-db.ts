@@ -102,6 +102,12 @@ export async function openQueueDb(name: string, hooks: OpenHooks, queue?: string
             if (record && record.counts['waiting-children'] === undefined) return meta.put({ ...record, counts: { ...record.counts, 'waiting-children': 0 } });
           }).catch(() => {}); // a failure aborts the upgrade, and openDB reports it
         }
+        if (oldVersion < 6) {
+          // Optimistic writes: the head, a guard that moves with every committed transaction. A
+          // meta record written before it has no version, which counts as 0.
+          db.createObjectStore('head', { keyPath: 'v' }).createIndex('one', 'one', { unique: true });
+          void tx.objectStore('head').put({ v: 0, one: 0 }).catch(() => {}); // as above
+        }
       },
       blocking(_currentVersion, newVersion) {
         // Another tab deletes the database (no new version) or upgrades it: step aside, after

@@ -11,8 +11,11 @@ import type { JobRecord } from './record.js';
 import type { SchedulerRecord } from './scheduler-record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by scheduler. 5: flows, outbox, byFlow, the waiting-children count. */
-export const DB_VERSION = 5;
+/**
+ * 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by
+ * scheduler. 5: flows, outbox, byFlow, the waiting-children count. 6: head (optimistic writes).
+ */
+export const DB_VERSION = 6;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -35,6 +38,21 @@ export interface MetaRecord {
   metrics?: Partial<Record<MetricType, MinuteCounts>>;
   /** Removal records up to this seq are pruned (see pruneRemovals). Absent before any pruning. */
   removalsPrunedTo?: number;
+  /**
+   * How many readwrite transactions have committed (absent: none since version 6). The `head`
+   * store holds the same number; see write.ts for how it guards writes made without reading this.
+   */
+  version?: number;
+}
+
+/**
+ * The one record of the `head` store: `v` is meta's `version`. The store's unique index on `one`
+ * (always 0) holds one entry, so adding the next head fails while any other head is stored: a
+ * transaction deletes the head it expects, then adds the next, and fails unless it expected right.
+ */
+export interface HeadRecord {
+  v: number;
+  one: 0;
 }
 
 /**
@@ -124,9 +142,11 @@ export interface QueueSchema extends DBSchema {
   schedulers: { key: string; value: SchedulerRecord };
   flows: { key: string; value: FlowIntent };
   outbox: { key: number; value: OutboxRecord };
+  /** Version 6: the version of the meta record, as a compare-and-swap guard (see HeadRecord). */
+  head: { key: number; value: HeadRecord; indexes: { one: number } };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox' | 'head';
 
 export function emptyMeta(): MetaRecord {
   return {
