@@ -93,6 +93,8 @@ export class Runner<J, Result> {
   private pumping: Promise<void> | null = null;
   /** pump() was called while the loop ran: look again before stopping. */
   private pumpAgain = false;
+  /** A pump() asked for once the current task is done (see pumpSoon). */
+  private soon: MessageChannel | null = null;
   /** False once a claim came back short: nothing to do until something changes. */
   private mayHaveWork = true;
   /** A job became delayed, or one fell due: promote due jobs even when no slot is free to claim them. */
@@ -449,8 +451,28 @@ export class Runner<J, Result> {
       this.pending.push({ finish, error, settle });
       // A slot is free again (not a wake-up: a freed slot makes no job waiting).
       this.mayHaveWork = true;
-      void this.pump();
+      // Other attempts still running may end within this task (jobs claimed together often do):
+      // let their outcomes join this one's transaction, a larger group, instead of starting a
+      // transaction for the first alone. With nothing else running, no reason to wait.
+      if (this.running.size > 0 && !this.pumping) this.pumpSoon();
+      else void this.pump();
     });
+  }
+
+  /** pump() once the current task (and its microtasks) is done: a message to ourselves, not a timer. */
+  private pumpSoon(): void {
+    if (this.soon) return;
+    if (typeof MessageChannel === 'undefined') {
+      void this.pump();
+      return;
+    }
+    this.soon = new MessageChannel();
+    this.soon.port1.onmessage = () => {
+      this.soon?.port1.close();
+      this.soon = null;
+      void this.pump();
+    };
+    this.soon.port2.postMessage(null);
   }
 
   /** Requeue (or fail) the active jobs of instances that died. */
