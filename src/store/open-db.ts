@@ -103,10 +103,9 @@ export async function openQueueDb(name: string, hooks: OpenHooks, queue?: string
           }).catch(() => {}); // a failure aborts the upgrade, and openDB reports it
         }
         if (oldVersion < 6) {
-          // Optimistic writes: the head, a guard that moves with every committed transaction. A
-          // meta record written before it has no version, which counts as 0.
-          db.createObjectStore('head', { keyPath: 'v' }).createIndex('one', 'one', { unique: true });
-          void tx.objectStore('head').put({ v: 0, one: 0 }).catch(() => {}); // as above
+          // Optimistic writes: the versions transactions committed (see write.ts). A meta record
+          // written before it has no version, which counts as 0.
+          db.createObjectStore('head', { keyPath: 'v' });
         }
       },
       blocking(_currentVersion, newVersion) {

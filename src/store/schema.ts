@@ -46,13 +46,12 @@ export interface MetaRecord {
 }
 
 /**
- * The one record of the `head` store: `v` is meta's `version`. The store's unique index on `one`
- * (always 0) holds one entry, so adding the next head fails while any other head is stored: a
- * transaction deletes the head it expects, then adds the next, and fails unless it expected right.
+ * A record of the `head` store: every transaction adds one, keyed by the `version` it commits
+ * (meta's `version`), so adding version `v + 1` fails once any transaction committed it. Only the
+ * last HEADS_KEPT are kept (see write.ts for why that is enough).
  */
 export interface HeadRecord {
   v: number;
-  one: 0;
 }
 
 /**
@@ -143,7 +142,7 @@ export interface QueueSchema extends DBSchema {
   flows: { key: string; value: FlowIntent };
   outbox: { key: number; value: OutboxRecord };
   /** Version 6: the version of the meta record, as a compare-and-swap guard (see HeadRecord). */
-  head: { key: number; value: HeadRecord; indexes: { one: number } };
+  head: { key: number; value: HeadRecord };
 }
 
 export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox' | 'head';

@@ -33,8 +33,10 @@ export interface Expected {
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
 export const REMOVALS_KEPT = 10_000;
-/** Prune removal records this many seqs at a time, in one range delete. */
+/** Prune removal records this many seqs at a time, in one range delete (and head records, versions). */
 const PRUNE_STEP = 1000;
+/** The head keeps the last this many versions (see write.ts: a memory older than this is never used). */
+export const HEADS_KEPT = 100_000;
 
 interface EarlyScan {
   floor: Rank | undefined;
@@ -68,7 +70,7 @@ export class WriteBatch {
   #waitingTouched = false;
   /** The scan of the waiting line issued with the first reads, if any. */
   #earlyWaiting: EarlyScan | null = null;
-  /** Adding the next head: fails (and aborts the transaction) if another transaction moved it. */
+  /** Adding the next version to the head: fails (and aborts the transaction) if another transaction committed it. */
   readonly headMoved: Promise<unknown>;
 
   private constructor(
@@ -79,10 +81,8 @@ export class WriteBatch {
   ) {
     this.firstSeq = meta.seq;
     this.version = meta.version ?? 0;
-    // The compare-and-swap of the head (see HeadRecord, write.ts): issued before any other write.
-    const head = tx.objectStore('head');
-    quiet(head.delete(this.version));
-    this.headMoved = head.add({ v: this.version + 1, one: 0 });
+    // The guard of optimistic writes (see HeadRecord, write.ts): issued before any other write.
+    this.headMoved = tx.objectStore('head').add({ v: this.version + 1 });
     quiet(this.headMoved);
   }
 
@@ -253,6 +253,10 @@ export class WriteBatch {
   async commit(): Promise<void> {
     if (this.#removed) this.pruneRemovals();
     this.meta.version = this.version + 1;
+    // Keep the last HEADS_KEPT versions, dropping older ones PRUNE_STEP at a time (one range delete).
+    if (this.meta.version % PRUNE_STEP === 0 && this.meta.version > HEADS_KEPT) {
+      quiet(this.tx.objectStore('head').delete(IDBKeyRange.upperBound(this.meta.version - HEADS_KEPT)));
+    }
     quiet(this.tx.objectStore('meta').put(this.meta));
     this.tx.commit?.();
     await this.tx.done;

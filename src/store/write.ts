@@ -5,11 +5,17 @@
 // Optimistic writes. Each connection remembers the meta record its last transaction committed and,
 // when no other transaction of its own is in flight, starts the next one from it without reading:
 // the transaction's only reads are then what the command itself needs (a job it finishes, the
-// waiting line), issued together. What keeps that safe is the head (schema.ts, HeadRecord): every
-// transaction deletes the head it expects (meta's `version`) and adds `version + 1`; the head
-// store's unique index admits one head, so the add fails — and the transaction aborts, having
-// written nothing — unless no other transaction committed since. Then the command runs again,
-// reading meta (which cannot conflict: it reads the head's version in its own transaction).
+// waiting line), issued together. What keeps that safe is the head (schema.ts, HeadRecord): meta's
+// `version` counts committed transactions, and every transaction adds the version it commits,
+// `version + 1`, to the head store with `add()`. Versions are consecutive, so if any transaction
+// committed since the remembered one, it added that very key: the add fails, and the transaction
+// aborts having written nothing. Then the command runs again, reading meta (which cannot conflict:
+// it reads the version in its own transaction). Only the last HEADS_KEPT versions are kept, and a
+// memory is used only within MEMORY_MS of its commit (by this context's monotonic clock), so a
+// pruned key could pass a stale transaction only after HEADS_KEPT (100,000) commits in one second.
+// (A single head record under a unique index makes the same check without pruning, but in Chromium
+// its delete and indexed add cost more than the meta read they would save; an add of a fresh key
+// costs almost nothing.)
 //
 // Why every field of meta is safe, field by field: none needs an argument of its own. Every
 // transaction that writes meta (only WriteBatch writes meta, jobs, events, removals, schedulers,
@@ -43,9 +49,14 @@ export interface WriteOptions {
   read?: boolean;
 }
 
+/** A remembered meta record older than this (ms) is not used: it is read instead (see above). */
+const MEMORY_MS = 1000;
+
 /** What a connection remembers of its last committed transaction. */
 interface Memory {
   meta: MetaRecord | null;
+  /** When it committed, by `performance.now()`. */
+  at: number;
   waitingFloor: Rank | undefined;
   /** Its database's `commits` in this context just after that transaction. */
   commitsSeen: number;
@@ -67,7 +78,7 @@ const neighbourhoods = new Map<string, Neighbours>();
 
 function memoryOf(db: QueueDB): Memory {
   let memory = memories.get(db);
-  if (!memory) memories.set(db, (memory = { meta: null, waitingFloor: undefined, commitsSeen: 0 }));
+  if (!memory) memories.set(db, (memory = { meta: null, at: 0, waitingFloor: undefined, commitsSeen: 0 }));
   return memory;
 }
 
@@ -97,7 +108,8 @@ export async function write<T>(
 ): Promise<Written<T>> {
   const memory = memoryOf(db);
   const neighbours = neighboursOf(db);
-  const remembered = !options.read && neighbours.inFlight === 0 && neighbours.commits === memory.commitsSeen ? memory.meta : null;
+  const fresh = neighbours.inFlight === 0 && neighbours.commits === memory.commitsSeen && performance.now() - memory.at < MEMORY_MS;
+  const remembered = !options.read && fresh ? memory.meta : null;
   neighbours.inFlight++;
   try {
     if (remembered) {
@@ -126,6 +138,7 @@ async function attempt<T>(db: QueueDB, memory: Memory, neighbours: Neighbours, b
     await batch.commit();
     // Remember what was committed (transactions on a database commit in the order they began).
     memory.meta = batch.meta;
+    memory.at = performance.now();
     memory.commitsSeen = ++neighbours.commits;
     memory.waitingFloor = batch.meta.floors.waiting;
     return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq }, wroteOutbox: batch.wroteOutbox };

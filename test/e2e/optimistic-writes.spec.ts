@@ -61,7 +61,7 @@ test('two tabs interleaving writes: conflicts are retried, nothing is lost or du
     const events = await all<any>('events');
     const records = await all<any>('jobs');
     const [meta] = await all<any>('meta');
-    const [head] = await all<any>('head');
+    const head = (await all<any>('head')).at(-1);
     db.close();
     const problems: string[] = [];
     const byJob = new Map<string, any[]>();
