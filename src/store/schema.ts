@@ -40,7 +40,7 @@ export interface MetaRecord {
   removalsPrunedTo?: number;
   /**
    * How many readwrite transactions have committed (absent: none since version 6). The `head`
-   * store holds the same number; see write.ts for how it guards writes made without reading this.
+   * store's last key is this number; see write.ts for how it guards writes made without reading this.
    */
   version?: number;
 }
