@@ -25,8 +25,8 @@ import type { JobRecord } from '../store/record.js';
 import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
-import type { WriteBatch } from '../store/write-batch.js';
-import { write, type Written } from '../store/write.js';
+import type { Prefetch, WriteBatch } from '../store/write-batch.js';
+import { forgetMeta, write, type Written } from '../store/write.js';
 import { CatchUp } from './catch-up.js';
 import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
@@ -84,6 +84,8 @@ export class Queue<Data = unknown, Result = unknown> {
    * field that mentions Data in a parameter position would stop a Queue<D, R> from being a Queue.
    */
   #runner: Runner<Job, unknown> | null = null;
+  /** The connection once open (for what must not wait for it). */
+  #connection: QueueDB | null = null;
   /** Set when `close()` starts: the public API refuses new calls from then on. */
   #closing: Promise<void> | null = null;
   /** Set when `close()` is done: even jobs still running can no longer write. */
@@ -115,6 +117,7 @@ export class Queue<Data = unknown, Result = unknown> {
     this.#db = openQueueDb(this.dbName, { onLost: (_loss, error) => this.#lose(error) }, name).then(async (db) => {
       // What is in the log now is history; news is what comes after.
       this.#catchUp.start((await readMeta(db)).seq);
+      this.#connection = db;
       return db;
     });
     this.#db.catch(() => {}); // reported by the first call that needs the database
@@ -701,7 +704,7 @@ export class Queue<Data = unknown, Result = unknown> {
   /** `#write` for the helpers that work on many jobs. */
   readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
-  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: readonly string[] = []): Promise<T> {
+  async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: Prefetch = {}): Promise<T> {
     return this.#committed(await write(await this.#open(internal), doing, body, prefetch));
   }
 
@@ -716,7 +719,7 @@ export class Queue<Data = unknown, Result = unknown> {
   /** #write for the runner's last moments: the transaction is created before this returns. */
   #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
-    return write(db, doing, body).then((written) => this.#committed(written));
+    return write(db, doing, body, {}, { read: true }).then((written) => this.#committed(written));
   }
 
   /** `pagehide`, unless the page may come back (back/forward cache): give the active jobs back. */
@@ -770,6 +773,8 @@ export class Queue<Data = unknown, Result = unknown> {
   /** Any message on the channel, understood (`notice`) or not (null): read the log. */
   #onNotice(notice: Notice | null): void {
     if (this.#closing) return;
+    // Another instance committed: what this one remembers of meta is stale (see store/write.ts).
+    if (this.#connection) forgetMeta(this.#connection);
     // Processors need not wait for the read to look for work; what they find is in the log anyway.
     if (notice?.work) this.#runner?.hint();
     // The tab that wrote messages for other queues may be gone before it delivers them.

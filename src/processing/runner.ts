@@ -16,7 +16,7 @@ import { releaseJobs, type Claim } from '../store/release-jobs.js';
 import { reviveSchedulers } from '../store/advance-schedulers.js';
 import { readSchedulers } from '../store/scheduler-reads.js';
 import { stallJobs } from '../store/stall-jobs.js';
-import type { WriteBatch } from '../store/write-batch.js';
+import type { Prefetch, WriteBatch } from '../store/write-batch.js';
 import { cronParser, loadCronParser } from './cron.js';
 import { Liveness } from './liveness.js';
 import { waitFor, waitUntil, type Deadline, type Timer } from './long-timer.js';
@@ -33,8 +33,8 @@ export interface RunnerHost<J> {
   readonly dbName: string;
   readonly settings: Readonly<QueueSettings<J>>;
   readonly limiter: Readonly<RateLimiter> | null;
-  /** One transaction; `prefetch`: jobs it will read, fetched together with the meta record. */
-  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: readonly string[]): Promise<T>;
+  /** One transaction; `prefetch`: what it will read, requested together (see store/write.ts). */
+  write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, prefetch?: Prefetch): Promise<T>;
   /**
    * The same, with the transaction created before this returns: it is then ordered before anything
    * the page does later, and still commits if the connection closes right after (a transaction
@@ -93,12 +93,21 @@ export class Runner<J, Result> {
   private pumping: Promise<void> | null = null;
   /** pump() was called while the loop ran: look again before stopping. */
   private pumpAgain = false;
+  /** A pump() asked for once the current task is done (see pumpSoon). */
+  private soon: MessageChannel | null = null;
   /** False once a claim came back short: nothing to do until something changes. */
   private mayHaveWork = true;
   /** A job became delayed, or one fell due: promote due jobs even when no slot is free to claim them. */
   private checkDue = false;
   /** The log's seq as the last claim saw it: changes up to it need no wake-up (that claim saw them). */
   private seenThrough = 0;
+  /** The seq the claim in flight saw, once it has read: its own transaction's changes need no wake-up. */
+  private claimSaw = 0;
+  /**
+   * Counts wake-ups. A claim that comes back short concludes "no work" only if none arrived while it
+   * ran: one that did may be for a job committed after the claim read the waiting line.
+   */
+  private wakes = 0;
   private drained = false;
   private closing = false;
   private closed: Promise<void> | null = null;
@@ -140,7 +149,7 @@ export class Runner<J, Result> {
     if (this.closing) return;
     const running = change.jobId === undefined ? undefined : this.running.get(change.jobId);
     if (running && change.job?.claim?.token === running.token) running.context = change.job;
-    if (change.seq > this.seenThrough) {
+    if (change.seq > Math.max(this.seenThrough, this.claimSaw)) {
       if (change.state === 'delayed') this.checkDue = true;
       if (change.state === 'waiting' || change.state === 'delayed' || change.type === 'resumed') this.wake();
     }
@@ -249,6 +258,7 @@ export class Runner<J, Result> {
   }
 
   private wake(): void {
+    this.wakes++;
     this.mayHaveWork = true;
     void this.pump();
   }
@@ -316,19 +326,20 @@ export class Runner<J, Result> {
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming && !promoting) break;
       let out: { finished: Finished[]; claim: ClaimResult | null; seen: number };
+      const wakesBefore = this.wakes;
       try {
         out = await this.host.write('processing jobs', async (batch) => {
           // Read once the transaction runs: transactions run one at a time across tabs, so their
           // times follow their order (a limiter window that starts later than now was opened
           // before the clock was set back, not by a tab that got in first).
           const now = Date.now();
-          return {
-            finished: finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [],
-            claim: claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null,
-            seen: batch.meta.seq,
-          };
-        }, finishing.map((p) => p.finish.jobId));
+          const finished = finishing.length > 0 ? await finishJobs(batch, finishing.map((p) => withError(p)), now) : [];
+          const claim = claiming || promoting ? await claimJobs(batch, this.claimRequest(claiming ? free : 0, now)) : null;
+          if (claim) this.claimSaw = batch.meta.seq;
+          return { finished, claim, seen: batch.meta.seq };
+        }, { jobs: finishing.map((p) => p.finish.jobId), waiting: claiming ? free : 0 });
       } catch (err) {
+        this.claimSaw = 0;
         // Nothing was written. Keep the outcomes and try again shortly.
         this.pending.unshift(...finishing);
         this.host.emitError(err);
@@ -341,7 +352,8 @@ export class Runner<J, Result> {
         // every job made waiting up to its seq.
         this.checkDue = false;
         this.seenThrough = Math.max(this.seenThrough, out.seen);
-        this.afterClaim(out.claim, claiming ? free : 0);
+        this.claimSaw = 0;
+        this.afterClaim(out.claim, claiming ? free : 0, this.wakes !== wakesBefore);
       }
     }
     return true;
@@ -371,7 +383,8 @@ export class Runner<J, Result> {
     };
   }
 
-  private afterClaim(claim: ClaimResult, asked: number): void {
+  /** `wokenMeanwhile`: a wake-up arrived while the claim ran (see `wakes`). */
+  private afterClaim(claim: ClaimResult, asked: number, wokenMeanwhile: boolean): void {
     if (claim.nextDueAt !== null) {
       this.setTimer('due', claim.nextDueAt, () => {
         this.checkDue = true;
@@ -380,7 +393,7 @@ export class Runner<J, Result> {
     }
     if (claim.limitedUntil !== null) this.setTimer('limit', claim.limitedUntil, () => this.wake());
     if (claim.unadvanced.length > 0) void this.scheduleWithCronParser();
-    if (claim.claimed.length < asked) this.mayHaveWork = false;
+    if (claim.claimed.length < asked && !wokenMeanwhile) this.mayHaveWork = false;
     if (claim.claimed.length > 0) this.drained = false;
     else if (asked > 0 && claim.waiting === 0 && !claim.paused && !this.drained) {
       this.drained = true;
@@ -436,9 +449,30 @@ export class Runner<J, Result> {
   private finish(finish: Finish, error: Error | undefined): Promise<Finished> {
     return new Promise((settle) => {
       this.pending.push({ finish, error, settle });
-      this.mayHaveWork = true; // a slot is free again
-      void this.pump();
+      // A slot is free again (not a wake-up: a freed slot makes no job waiting).
+      this.mayHaveWork = true;
+      // Other attempts still running may end within this task (jobs claimed together often do):
+      // let their outcomes join this one's transaction, a larger group, instead of starting a
+      // transaction for the first alone. With nothing else running, no reason to wait.
+      if (this.running.size > 0 && !this.pumping) this.pumpSoon();
+      else void this.pump();
     });
+  }
+
+  /** pump() once the current task (and its microtasks) is done: a message to ourselves, not a timer. */
+  private pumpSoon(): void {
+    if (this.soon) return;
+    if (typeof MessageChannel === 'undefined') {
+      void this.pump();
+      return;
+    }
+    this.soon = new MessageChannel();
+    this.soon.port1.onmessage = () => {
+      this.soon?.port1.close();
+      this.soon = null;
+      void this.pump();
+    };
+    this.soon.port2.postMessage(null);
   }
 
   /** Requeue (or fail) the active jobs of instances that died. */

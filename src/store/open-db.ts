@@ -102,6 +102,11 @@ export async function openQueueDb(name: string, hooks: OpenHooks, queue?: string
             if (record && record.counts['waiting-children'] === undefined) return meta.put({ ...record, counts: { ...record.counts, 'waiting-children': 0 } });
           }).catch(() => {}); // a failure aborts the upgrade, and openDB reports it
         }
+        if (oldVersion < 6) {
+          // Optimistic writes: the versions transactions committed (see write.ts). A meta record
+          // written before it has no version, which counts as 0.
+          db.createObjectStore('head', { keyPath: 'v' });
+        }
       },
       blocking(_currentVersion, newVersion) {
         // Another tab deletes the database (no new version) or upgrades it: step aside, after

@@ -19,14 +19,23 @@ export interface JobRecord {
   job: JobContext;
   /** The id of the flow the job was added in (FlowProducer; indexed by `byFlow`); absent otherwise. */
   flow?: string;
+  /**
+   * The seqs of the job's events, oldest first, so a removal deletes them by key without reading
+   * the log. Absent in records written before it existed and once a job has more than SEQS_KEPT
+   * events (the record stays small: every put clones it); a removal then reads them by index.
+   */
+  seqs?: number[];
 }
+
+/** A job with more events than this keeps no list of their seqs (see JobRecord.seqs). */
+export const SEQS_KEPT = 32;
 
 /** Fold `event` (with sequence number `seq`) into `prev`; throws if the machine refuses it. */
 export function project(prev: JobRecord | undefined, jobId: string, event: JobEvent, seq: number): JobRecord {
   if (!prev) {
     if (event.type !== 'added') throw new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} does not exist`);
     const born = startJob(jobId, event);
-    const record: JobRecord = { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job };
+    const record: JobRecord = { id: jobId, state: born.state, rank: rankOf(born.state, born.job, event, seq), seq, created: seq, job: born.job, seqs: [seq] };
     if (event.payload.flow !== undefined) record.flow = event.payload.flow;
     return record;
   }
@@ -35,5 +44,8 @@ export function project(prev: JobRecord | undefined, jobId: string, event: JobEv
   // A job keeps its place while it stays in a state (progress must not reorder the waiting line),
   // unless the event is about its place (a new priority, a new delay).
   const rank = next.state === prev.state && !reranks(next.state, event) ? prev.rank : rankOf(next.state, next.job, event, seq);
-  return { ...prev, state: next.state, rank, seq, job: next.job };
+  const record: JobRecord = { ...prev, state: next.state, rank, seq, job: next.job };
+  if (prev.seqs && prev.seqs.length < SEQS_KEPT) record.seqs = [...prev.seqs, seq];
+  else delete record.seqs;
+  return record;
 }

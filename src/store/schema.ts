@@ -11,8 +11,11 @@ import type { JobRecord } from './record.js';
 import type { SchedulerRecord } from './scheduler-record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 
-/** 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by scheduler. 5: flows, outbox, byFlow, the waiting-children count. */
-export const DB_VERSION = 5;
+/**
+ * 1: meta, jobs, events, owners. 2: jobs by deduplication id. 3: removals. 4: schedulers, events by
+ * scheduler. 5: flows, outbox, byFlow, the waiting-children count. 6: head (optimistic writes).
+ */
+export const DB_VERSION = 6;
 export const META_KEY = 'queue';
 
 /** The queue's own record, read and written by every readwrite transaction (which serialises them). */
@@ -35,6 +38,20 @@ export interface MetaRecord {
   metrics?: Partial<Record<MetricType, MinuteCounts>>;
   /** Removal records up to this seq are pruned (see pruneRemovals). Absent before any pruning. */
   removalsPrunedTo?: number;
+  /**
+   * How many readwrite transactions have committed (absent: none since version 6). The `head`
+   * store's last key is this number; see write.ts for how it guards writes made without reading this.
+   */
+  version?: number;
+}
+
+/**
+ * A record of the `head` store: every transaction adds one, keyed by the `version` it commits
+ * (meta's `version`), so adding version `v + 1` fails once any transaction committed it. Only the
+ * last HEADS_KEPT are kept (see write.ts for why that is enough).
+ */
+export interface HeadRecord {
+  v: number;
 }
 
 /**
@@ -124,9 +141,11 @@ export interface QueueSchema extends DBSchema {
   schedulers: { key: string; value: SchedulerRecord };
   flows: { key: string; value: FlowIntent };
   outbox: { key: number; value: OutboxRecord };
+  /** Version 6: the version of the meta record, as a compare-and-swap guard (see HeadRecord). */
+  head: { key: number; value: HeadRecord };
 }
 
-export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox';
+export type StoreName = 'meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox' | 'head';
 
 export function emptyMeta(): MetaRecord {
   return {

@@ -1,7 +1,8 @@
 // One readwrite transaction, seen as a batch of appended events. Every storage command runs inside
-// `write()` (write.ts): the meta record is read once, each event is folded into its job's projection
-// before anything is written (a refused event writes nothing), and event + projection go in
-// together. What the jobs of a flow must tell each other is collected as messages (core/links.ts).
+// `write()` (write.ts): the meta record is read once (or taken from memory, guarded by the head:
+// see write.ts), each event is folded into its job's projection before anything is written (a
+// refused event writes nothing), and event + projection go in together. What the jobs of a flow
+// must tell each other is collected as messages (core/links.ts).
 import type { IDBPTransaction } from 'idb';
 import type { QueueChange } from '../core/change.js';
 import { JobtrailError, returnValueHint } from '../core/errors.js';
@@ -14,12 +15,37 @@ import { project, type JobRecord } from './record.js';
 import { queueNameOf, type QueueDB } from './open-db.js';
 import { emptyMeta, jobEventsRange, META_KEY, stateRange, type MetaRecord, type QueueSchema, type RemovalRecord } from './schema.js';
 
+/** What a command will read, requested together with the meta record: one round trip, not several. */
+export interface Prefetch {
+  /** Jobs it reads (the runner knows the jobs it finishes). */
+  jobs?: readonly string[];
+  /** It scans the waiting line for this many jobs (a claim). */
+  waiting?: number;
+}
+
+/** What a transaction may start from without reading: the meta record it expects, and where to scan. */
+export interface Expected {
+  /** The meta record as the last transaction here committed it, or null to read it. */
+  meta: MetaRecord | null;
+  /** The floor of the waiting line this instance saw last (a guess when `meta` is null). */
+  waitingFloor: Rank | undefined;
+}
+
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
 export const REMOVALS_KEPT = 10_000;
-/** Prune removal records this many seqs at a time, in one range delete. */
+/** Prune removal records this many seqs at a time, in one range delete (and head records, versions). */
 const PRUNE_STEP = 1000;
+/** The head keeps the last this many versions (see write.ts: a memory older than this is never used). */
+export const HEADS_KEPT = 100_000;
 
-type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox')[];
+interface EarlyScan {
+  floor: Rank | undefined;
+  count: number;
+  records: Promise<JobRecord[]>;
+}
+
+type WriteStores = ('meta' | 'jobs' | 'events' | 'owners' | 'removals' | 'schedulers' | 'flows' | 'outbox' | 'head')[];
+const WRITE_STORES: WriteStores = ['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers', 'flows', 'outbox', 'head'];
 export type WriteTx = IDBPTransaction<QueueSchema, WriteStores, 'readwrite'>;
 
 export class WriteBatch {
@@ -36,8 +62,16 @@ export class WriteBatch {
 
   /** The log's last seq before this transaction: it appends `firstSeq + 1` to `meta.seq`. */
   readonly firstSeq: number;
+  /** The meta record's version this transaction starts from; it commits `version + 1`. */
+  readonly version: number;
   /** A job was removed: removal records may need pruning at commit. */
   #removed = false;
+  /** The waiting line changed in this transaction: an early scan of it is stale. */
+  #waitingTouched = false;
+  /** The scan of the waiting line issued with the first reads, if any. */
+  #earlyWaiting: EarlyScan | null = null;
+  /** Adding the next version to the head: fails (and aborts the transaction) if another transaction committed it. */
+  readonly headMoved: Promise<unknown>;
 
   private constructor(
     readonly tx: WriteTx,
@@ -46,17 +80,34 @@ export class WriteBatch {
     readonly queueName: string | undefined,
   ) {
     this.firstSeq = meta.seq;
+    this.version = meta.version ?? 0;
+    // The guard of optimistic writes (see HeadRecord, write.ts): issued before any other write.
+    this.headMoved = tx.objectStore('head').add({ v: this.version + 1 });
+    quiet(this.headMoved);
   }
 
-  /** Reads of `prefetch` jobs go out with the meta read: one round trip to the database, not two. */
-  static async begin(db: QueueDB, prefetch: readonly string[] = []): Promise<WriteBatch> {
-    const tx = db.transaction(['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers', 'flows', 'outbox'], 'readwrite') as WriteTx;
+  /**
+   * Begin a transaction. With `expected.meta`, nothing is read before the command runs (the head
+   * guards it); otherwise the meta record is read, together with the `prefetch` reads: one round
+   * trip to the database either way.
+   */
+  static async begin(db: QueueDB, prefetch: Prefetch = {}, expected: Expected = { meta: null, waitingFloor: undefined }): Promise<WriteBatch> {
+    const tx = db.transaction(WRITE_STORES, 'readwrite') as WriteTx;
     tx.done.catch(() => {}); // observed in commit()
-    const metaRead = tx.objectStore('meta').get(META_KEY);
-    const early = new Map(prefetch.map((id) => [id, tx.objectStore('jobs').get(id)] as const));
+    const metaRead = expected.meta ? null : tx.objectStore('meta').get(META_KEY);
+    const early = new Map((prefetch.jobs ?? []).map((id) => [id, tx.objectStore('jobs').get(id)] as const));
     for (const read of early.values()) read.catch(() => {}); // a failure aborts the transaction
-    const batch = new WriteBatch(tx, (await metaRead) ?? emptyMeta(), queueNameOf(db));
+    let earlyWaiting: EarlyScan | null = null;
+    if (prefetch.waiting) {
+      const floor = expected.meta ? expected.meta.floors.waiting : expected.waitingFloor;
+      const records = tx.objectStore('jobs').index('byState').getAll(stateRange('waiting', floor), prefetch.waiting);
+      records.catch(() => {});
+      earlyWaiting = { floor, count: prefetch.waiting, records };
+    }
+    const meta = expected.meta ? structuredClone(expected.meta) : ((await metaRead) ?? emptyMeta());
+    const batch = new WriteBatch(tx, meta, queueNameOf(db));
     batch.#early = early;
+    batch.#earlyWaiting = earlyWaiting;
     return batch;
   }
 
@@ -87,6 +138,7 @@ export class WriteBatch {
     }
     this.meta.seq = seq;
     this.#early.delete(jobId); // an early read of this job is stale now
+    if (prev?.state === 'waiting' || next.state === 'waiting') this.#waitingTouched = true;
     quiet(this.tx.objectStore('jobs').put(next));
     if (prev?.state !== next.state) {
       if (prev) this.meta.counts[prev.state]--;
@@ -123,11 +175,13 @@ export class WriteBatch {
    */
   async remove(record: JobRecord): Promise<void> {
     if (record.flow) this.messages.push(...removalMessages(this.#ownQueue(), record.job, record.state, Date.now()));
-    const keys = await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id));
+    // The seqs the record keeps need no read; an older record's (or a long history's) are looked up.
+    const keys = record.seqs ?? (await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id)));
     const events = this.tx.objectStore('events');
     for (const key of keys) quiet(events.delete(key));
     quiet(this.tx.objectStore('jobs').delete(record.id));
     this.#early.delete(record.id);
+    if (record.state === 'waiting') this.#waitingTouched = true;
     this.meta.counts[record.state]--;
     const seq = ++this.meta.seq;
     const removal: RemovalRecord = { seq, jobId: record.id, state: record.state, lastSeq: record.seq };
@@ -156,11 +210,16 @@ export class WriteBatch {
     let range = stateRange(state, this.meta.floors[state]);
     let page = firstPage;
     let seen = 0;
+    const early = state === 'waiting' ? this.#usableEarlyWaiting() : null;
     // Pages of records (getAll), not a cursor: one round trip per page instead of one per record.
     // Pages double, so a caller that stops early reads little and a long walk takes few trips.
     for (;;) {
-      const count = Math.min(page, limit - seen);
-      const records = await index.getAll(range, count);
+      let count = Math.min(page, limit - seen);
+      let records: JobRecord[];
+      if (early && seen === 0) {
+        count = early.count;
+        records = await early.records;
+      } else records = await index.getAll(range, count);
       if (seen === 0 && records.length > 0) this.meta.floors[state] = records[0]!.rank;
       for (const record of records) {
         if (!visit(record) || ++seen >= limit) return;
@@ -171,6 +230,20 @@ export class WriteBatch {
     }
   }
 
+  /**
+   * The early scan of the waiting line, once, if it still shows what a scan now would: nothing in
+   * this transaction changed the line before, and it started at or below the floor meta has (a
+   * floor only ever lowers a scan's start; one above meta's could have missed jobs).
+   */
+  #usableEarlyWaiting(): { count: number; records: Promise<JobRecord[]> } | null {
+    const early = this.#earlyWaiting;
+    this.#earlyWaiting = null;
+    if (!early || this.#waitingTouched) return null;
+    const floor = this.meta.floors.waiting;
+    if (early.floor !== undefined && (floor === undefined || compareRank(early.floor, floor) > 0)) return null;
+    return early;
+  }
+
   /** Keep `message` for a job of another queue until it is delivered (see deliver.ts). */
   toOutbox(message: LinkMessage): void {
     quiet(this.tx.objectStore('outbox').add(message));
@@ -179,6 +252,11 @@ export class WriteBatch {
 
   async commit(): Promise<void> {
     if (this.#removed) this.pruneRemovals();
+    this.meta.version = this.version + 1;
+    // Keep the last HEADS_KEPT versions, dropping older ones PRUNE_STEP at a time (one range delete).
+    if (this.meta.version % PRUNE_STEP === 0 && this.meta.version > HEADS_KEPT) {
+      quiet(this.tx.objectStore('head').delete(IDBKeyRange.upperBound(this.meta.version - HEADS_KEPT)));
+    }
     quiet(this.tx.objectStore('meta').put(this.meta));
     this.tx.commit?.();
     await this.tx.done;

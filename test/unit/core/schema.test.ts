@@ -54,7 +54,9 @@ describe('schema', () => {
     const db = await openDB(queue.dbName);
     try {
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['events', 'flows', 'jobs', 'meta', 'outbox', 'owners', 'removals', 'schedulers']);
+      expect([...db.objectStoreNames].sort()).toEqual(['events', 'flows', 'head', 'jobs', 'meta', 'outbox', 'owners', 'removals', 'schedulers']);
+      // The head: one record per committed version (none yet: nothing was written; see store/write.ts).
+      expect(await db.getAll('head')).toEqual([]);
       const tx = db.transaction(['jobs', 'events', 'removals']);
       const jobs = tx.objectStore('jobs');
       const events = tx.objectStore('events');
@@ -124,6 +126,57 @@ describe('schema', () => {
     const db = await openDB('jobtrail:test');
     expect(db.version).toBe(DB_VERSION);
     expect(db.objectStoreNames.contains('removals')).toBe(true);
+    db.close();
+  });
+
+  it('upgrades a version 5 database with jobs in it to version 6: the head appears, old records without seqs are processed and removed', async () => {
+    const time = Date.now();
+    const opts = { attempts: 1, delay: 0, removeOnComplete: true };
+    const addedEvent = (n: number) => ({ type: 'added' as const, time, payload: { name: 'x', data: { n }, opts } });
+    const v5 = await openDB('jobtrail:test', 5, {
+      upgrade(db) {
+        db.createObjectStore('meta', { keyPath: 'key' });
+        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+        jobs.createIndex('byState', ['state', 'rank']);
+        jobs.createIndex('byCreated', 'created');
+        jobs.createIndex('byName', ['job.name', 'created']);
+        jobs.createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
+        jobs.createIndex('byFlow', 'flow');
+        const events = db.createObjectStore('events', { keyPath: 'seq' });
+        events.createIndex('byJob', ['jobId', 'seq']);
+        events.createIndex('byScheduler', ['schedulerId', 'seq']);
+        db.createObjectStore('owners', { keyPath: 'owner' });
+        db.createObjectStore('removals', { keyPath: 'seq' });
+        db.createObjectStore('schedulers', { keyPath: 'id' });
+        db.createObjectStore('flows', { keyPath: 'id' });
+        db.createObjectStore('outbox', { keyPath: 'key', autoIncrement: true });
+      },
+    });
+    for (const n of [1, 2, 3]) {
+      const event = addedEvent(n);
+      await v5.put('events', { ...event, seq: n, jobId: String(n), state: 'waiting' });
+      const { seqs: _seqs, ...record } = project(undefined, String(n), event, n); // version 5 kept no seqs
+      await v5.put('jobs', record);
+    }
+    await v5.put('meta', { ...emptyMeta(), seq: 3, lastId: 3, counts: { ...emptyMeta().counts, waiting: 3 } });
+    v5.close();
+
+    const queue = makeQueue();
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 3 });
+    const done = new Promise<void>((resolve) => {
+      let left = 4;
+      queue.on('completed', () => --left === 0 && resolve());
+    });
+    await queue.process(async (job) => job.data.n);
+    await queue.add('x', { n: 4 }, { removeOnComplete: true });
+    await done;
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0 });
+    const db = await openDB('jobtrail:test');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.getAll('events')).toEqual([]); // every job's events went, by key or by index
+    const meta = await db.get('meta', 'queue');
+    const heads = await db.getAll('head');
+    expect(heads.map((h) => h.v)).toEqual(Array.from({ length: meta.version }, (_, k) => k + 1));
     db.close();
   });
 

@@ -114,3 +114,34 @@ describe('removeOnFail', () => {
     expect(await idsInLog()).toEqual(['1', '3']);
   });
 });
+
+describe('removal without reading the log', () => {
+  it('a job record keeps the seqs of its events, and removeOnComplete deletes them by key', async () => {
+    const q = makeQueue<number>();
+    const job = await q.add('x', 1, { removeOnComplete: true });
+    expect((await q.getJobRecord(job.id))?.seqs).toEqual([1]);
+    await q.process(async (j) => j.data);
+    expect(await job.finished()).toBe(1);
+    expect(await idsInLog()).toEqual([]);
+  });
+
+  it('a record written before it kept seqs (or with a long history) is removed by reading its events', async () => {
+    const q = makeQueue<number>();
+    const job = await q.add('x', 1, { removeOnComplete: true });
+    // As a record of database version 5: no seqs.
+    const { openDB } = await import('idb');
+    const db = await openDB(q.dbName);
+    const record = await db.get('jobs', job.id);
+    delete record.seqs;
+    await db.put('jobs', record);
+    db.close();
+    await q.process(async (j) => {
+      for (let i = 0; i < 40; i++) await j.updateProgress(i);
+      return j.data;
+    });
+    const other = await q.add('y', 2, { removeOnComplete: true });
+    expect(await job.finished()).toBe(1);
+    expect(await other.finished()).toBe(2);
+    expect(await idsInLog()).toEqual([]);
+  });
+});
