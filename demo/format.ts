@@ -1,4 +1,5 @@
-// Numbers as people read them.
+// Numbers and job states as people read them.
+import type { JobState } from 'jobtrail';
 
 /** 1536 -> "1.5 KB" (powers of 1024, as file managers show sizes). */
 export function formatBytes(bytes: number): string {
@@ -19,3 +20,17 @@ export function formatSeconds(ms: number): string {
   if (ms < 1000) return 'under 1 s';
   return `${Math.ceil(ms / 1000)} s`;
 }
+
+/** What an upload's state badge says (both upload lists, plain and React, show the same words). */
+export function stateBadge(state: JobState): string {
+  return BADGES[state];
+}
+
+const BADGES: Record<JobState, string> = {
+  active: 'uploading',
+  waiting: 'waiting',
+  delayed: 'retrying',
+  completed: 'done',
+  failed: 'failed',
+  'waiting-children': 'uploading parts',
+};

@@ -4,7 +4,7 @@
 // API and re-reads when any tab, worker or the service worker reports a change; progress updates go
 // straight to their bar (a part's to its file's).
 import type { Job, JobProgress, JobState, Queue } from 'jobtrail';
-import { formatBytes, formatSeconds } from './format';
+import { formatBytes, formatSeconds, stateBadge } from './format';
 import type { CompleteData, UploadData, UploadJobData, UploadJobResult, UploadResult } from './uploads';
 
 type UploadJob = Job<UploadJobData, UploadJobResult>;
@@ -12,14 +12,6 @@ type UploadJob = Job<UploadJobData, UploadJobResult>;
 /** Rows shown at most (the newest); the inspector pages through everything. */
 const SHOWN = 100;
 const STATES: readonly JobState[] = ['active', 'waiting-children', 'waiting', 'delayed', 'failed', 'completed'];
-const BADGES: Record<JobState, string> = {
-  active: 'uploading',
-  waiting: 'waiting',
-  delayed: 'retrying',
-  completed: 'done',
-  failed: 'failed',
-  'waiting-children': 'uploading parts',
-};
 
 export interface UploadListElements {
   list: HTMLOListElement;
@@ -257,7 +249,7 @@ class Row {
     this.job = job;
     this.state = state;
     this.element.dataset.state = state;
-    this.#badge.textContent = BADGES[state];
+    this.#badge.textContent = stateBadge(state);
     this.#badge.className = `badge badge-${state}`;
     if (this.parts > 0 && state === 'waiting-children') this.showParts(this.#partProgress);
     else this.showProgress(state === 'completed' ? 100 : this.parts > 0 && (state === 'waiting' || state === 'active' || state === 'delayed') ? 100 : job.progress);

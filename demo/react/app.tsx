@@ -4,7 +4,7 @@ import { memo, useMemo, useState } from 'react';
 import type { FlowProducer, JobSnapshot, JobState, Queue } from 'jobtrail';
 import { useJobCounts, useJobs, useQueueEvent } from 'jobtrail/react';
 import { addFiles, sampleFile } from '../add-files';
-import { formatBytes } from '../format';
+import { formatBytes, stateBadge } from '../format';
 import type { CompleteData, UploadData, UploadJobData, UploadJobResult, UploadResult } from '../uploads';
 
 type Uploads = Queue<UploadJobData, UploadJobResult>;
@@ -12,14 +12,6 @@ type Upload = JobSnapshot<UploadJobData, UploadJobResult>;
 
 /** Rows shown at most (the newest), as on the main page. */
 const SHOWN = 100;
-const BADGES: Record<JobState, string> = {
-  active: 'uploading',
-  waiting: 'waiting',
-  delayed: 'retrying',
-  completed: 'done',
-  failed: 'failed',
-  'waiting-children': 'uploading parts',
-};
 
 export function App({ uploads, flows }: { uploads: Uploads; flows: FlowProducer }) {
   const [error, setError] = useState<string | null>(null);
@@ -111,7 +103,7 @@ const Row = memo(function Row({ upload, uploads, parts = [] }: { upload: Upload;
       <div className="upload-head">
         <span className="upload-name">{data.name}</span>
         <span className="upload-meta">{`${formatBytes(data.size)} · ${partCount > 0 ? `${partCount} parts · ` : ''}job ${job.id.slice(0, 8)}`}</span>
-        <span className={`badge badge-${state}`}>{BADGES[state]}</span>
+        <span className={`badge badge-${state}`}>{stateBadge(state)}</span>
       </div>
       <div className="upload-bar">
         <progress max={100} value={progress} aria-label={data.name} />
