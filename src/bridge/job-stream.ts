@@ -3,7 +3,8 @@
 // the client lacks, then live events from the queue's shared QueueEvents until the job finishes.
 // BullMQ has no event for log lines, so they are read whenever an event for the job arrives and on
 // every poll; the poll also re-reads the job, so an event missed while QueueEvents (re)connects
-// only delays the stream by one poll. Steps run one at a time, in order.
+// only delays the stream by one poll — and before an outcome the job's last progress and lines are
+// read, as no poll comes after it. Steps run one at a time, in order.
 import type { Queue } from 'bullmq';
 import { isFinished, jobStatus, readServerJob } from './job-status.js';
 import type { BridgeEventName, BridgeEvents, ServerProgress } from './protocol.js';
@@ -68,6 +69,15 @@ export function jobEventStream(options: JobStreamOptions): Response {
         lastProgress = json;
         send('progress', { progress });
       };
+      // Before the outcome: the job's last progress and log lines, read from Redis. The progress
+      // events may have been missed (a QueueEvents that is still connecting drops them), and the
+      // poll that would catch up is not coming after the outcome. A job the server already removed
+      // (removeOnComplete) has nothing left to read.
+      const sendLast = async () => {
+        const job = await queue.getJob(jobId);
+        if (job) sendProgress(job.progress);
+        await sendLogs();
+      };
       const removed = () => {
         send('failed', { failedReason: REMOVED });
         end();
@@ -95,11 +105,11 @@ export function jobEventStream(options: JobStreamOptions): Response {
             await sendLogs();
             return sendProgress(event.progress);
           case 'completed':
-            await sendLogs();
+            await sendLast();
             send('completed', { returnvalue: event.returnvalue ?? null });
             return end();
           case 'failed':
-            await sendLogs();
+            await sendLast();
             send('failed', { failedReason: event.failedReason });
             return end();
           case 'removed':
