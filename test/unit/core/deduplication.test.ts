@@ -1,6 +1,5 @@
 // BullMQ's deduplication option (issue 12): while a job holds a deduplication id, adding another
 // with the same id adds nothing, returns the holder and emits `deduplicated`.
-import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../../../src/index.js';
 import { holdsDeduplication } from '../../../src/core/deduplication.js';
@@ -8,6 +7,7 @@ import { project } from '../../../src/store/record.js';
 import { emptyMeta } from '../../../src/store/schema.js';
 import { makeQueue } from '../helpers.js';
 import { failWith, runJobs, stored } from './probe.js';
+import { openOldLayout } from '../old-layouts.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -127,18 +127,7 @@ describe('a database of version 1', () => {
   it('is upgraded in place: its jobs and log stay, and deduplication works', async () => {
     // The layout and one job as a version-1 tab wrote them (before the byDedup index existed).
     const added = { type: 'added' as const, time: Date.now(), payload: { name: 'x', data: 'kept', opts: { attempts: 1, delay: 0, deduplication: { id: 'd' } } } };
-    const old = await openDB('jobtrail:test', 1, {
-      upgrade(db) {
-        db.createObjectStore('meta', { keyPath: 'key' });
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('byState', ['state', 'rank']);
-        jobs.createIndex('byCreated', 'created');
-        jobs.createIndex('byName', ['job.name', 'created']);
-        const events = db.createObjectStore('events', { keyPath: 'seq' });
-        events.createIndex('byJob', ['jobId', 'seq']);
-        db.createObjectStore('owners', { keyPath: 'owner' });
-      },
-    });
+    const old = await openOldLayout('jobtrail:test', 1);
     const meta = { ...emptyMeta(), seq: 1, lastId: 1 };
     meta.counts.waiting = 1;
     await old.put('meta', meta);

@@ -7,6 +7,7 @@ import { project } from '../../../src/store/record.js';
 import { DB_VERSION, emptyMeta } from '../../../src/store/schema.js';
 import { REMOVALS_KEPT } from '../../../src/store/write-batch.js';
 import { makeFlowProducer, makeQueue } from '../helpers.js';
+import { openOldLayout } from '../old-layouts.js';
 
 describe('schema', () => {
   it('names the database `${prefix}:${name}`, with jobtrail as the default prefix', async () => {
@@ -101,17 +102,7 @@ describe('schema', () => {
   it('upgrades a version 1 database in place: its jobs and log stay, and it gains the removals store', async () => {
     // A queue as version 1 stored it: no removals store, events without their state.
     const added = { seq: 1, jobId: '1', type: 'added' as const, time: Date.now(), payload: { name: 'x', data: { n: 1 }, opts: { attempts: 1, delay: 0 } } };
-    const v1 = await openDB('jobtrail:test', 1, {
-      upgrade(db) {
-        db.createObjectStore('meta', { keyPath: 'key' });
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('byState', ['state', 'rank']);
-        jobs.createIndex('byCreated', 'created');
-        jobs.createIndex('byName', ['job.name', 'created']);
-        db.createObjectStore('events', { keyPath: 'seq' }).createIndex('byJob', ['jobId', 'seq']);
-        db.createObjectStore('owners', { keyPath: 'owner' });
-      },
-    });
+    const v1 = await openOldLayout('jobtrail:test', 1);
     await v1.put('events', added);
     await v1.put('jobs', project(undefined, '1', added, 1));
     await v1.put('meta', { ...emptyMeta(), seq: 1, lastId: 1, counts: { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 } });
@@ -133,25 +124,7 @@ describe('schema', () => {
     const time = Date.now();
     const opts = { attempts: 1, delay: 0, removeOnComplete: true };
     const addedEvent = (n: number) => ({ type: 'added' as const, time, payload: { name: 'x', data: { n }, opts } });
-    const v5 = await openDB('jobtrail:test', 5, {
-      upgrade(db) {
-        db.createObjectStore('meta', { keyPath: 'key' });
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('byState', ['state', 'rank']);
-        jobs.createIndex('byCreated', 'created');
-        jobs.createIndex('byName', ['job.name', 'created']);
-        jobs.createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
-        jobs.createIndex('byFlow', 'flow');
-        const events = db.createObjectStore('events', { keyPath: 'seq' });
-        events.createIndex('byJob', ['jobId', 'seq']);
-        events.createIndex('byScheduler', ['schedulerId', 'seq']);
-        db.createObjectStore('owners', { keyPath: 'owner' });
-        db.createObjectStore('removals', { keyPath: 'seq' });
-        db.createObjectStore('schedulers', { keyPath: 'id' });
-        db.createObjectStore('flows', { keyPath: 'id' });
-        db.createObjectStore('outbox', { keyPath: 'key', autoIncrement: true });
-      },
-    });
+    const v5 = await openOldLayout('jobtrail:test', 5);
     for (const n of [1, 2, 3]) {
       const event = addedEvent(n);
       await v5.put('events', { ...event, seq: n, jobId: String(n), state: 'waiting' });
@@ -210,19 +183,7 @@ describe('schema', () => {
   it('upgrades a version-3 database in place: its jobs stay, its counts learn waiting-children, flows work', async () => {
     // The layout and one job as a version-3 tab wrote them (before flows).
     const added = { type: 'added' as const, time: Date.now(), payload: { name: 'x', data: 'kept', opts: { attempts: 1, delay: 0 } } };
-    const old = await openDB('jobtrail:test', 3, {
-      upgrade(db) {
-        db.createObjectStore('meta', { keyPath: 'key' });
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('byState', ['state', 'rank']);
-        jobs.createIndex('byCreated', 'created');
-        jobs.createIndex('byName', ['job.name', 'created']);
-        jobs.createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
-        db.createObjectStore('events', { keyPath: 'seq' }).createIndex('byJob', ['jobId', 'seq']);
-        db.createObjectStore('owners', { keyPath: 'owner' });
-        db.createObjectStore('removals', { keyPath: 'seq' });
-      },
-    });
+    const old = await openOldLayout('jobtrail:test', 3);
     await old.put('meta', { ...emptyMeta(), seq: 1, lastId: 1, counts: { waiting: 1, delayed: 0, active: 0, completed: 0, failed: 0 } });
     await old.put('events', { ...added, seq: 1, jobId: '1', state: 'waiting' });
     await old.put('jobs', project(undefined, '1', added, 1));

@@ -13,6 +13,7 @@ import { emptyMeta } from '../../../src/store/schema.js';
 import { write } from '../../../src/store/write.js';
 import { makeQueue } from '../helpers.js';
 import { collect, readLog, when } from '../processing/support.js';
+import { openOldLayout } from '../old-layouts.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -358,20 +359,7 @@ describe('a claim without the cron parser', () => {
 describe('a database of version 3', () => {
   it('is upgraded in place: its jobs and log stay, and schedulers work', async () => {
     const added = { type: 'added' as const, time: Date.now(), payload: { name: 'x', data: 'kept', opts: { attempts: 1, delay: 0 } } };
-    const old = await openDB('jobtrail:test', 3, {
-      upgrade(db) {
-        db.createObjectStore('meta', { keyPath: 'key' });
-        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
-        jobs.createIndex('byState', ['state', 'rank']);
-        jobs.createIndex('byCreated', 'created');
-        jobs.createIndex('byName', ['job.name', 'created']);
-        jobs.createIndex('byDedup', ['job.opts.deduplication.id', 'created']);
-        const events = db.createObjectStore('events', { keyPath: 'seq' });
-        events.createIndex('byJob', ['jobId', 'seq']);
-        db.createObjectStore('owners', { keyPath: 'owner' });
-        db.createObjectStore('removals', { keyPath: 'seq' });
-      },
-    });
+    const old = await openOldLayout('jobtrail:test', 3);
     const meta = { ...emptyMeta(), seq: 1, lastId: 1 };
     meta.counts.waiting = 1;
     await old.put('meta', meta);
