@@ -86,7 +86,8 @@ await drafts.upsertJobScheduler('sync-drafts', { every: 5 * 60_000 }, { name: 's
 expect(await drafts.getJobSchedulers()).toEqual(before);
 expect((await drafts.getRepeatableJobs()).find((r) => r.name === 'report')).toMatchObject({ key: 'report::::0 9 * * 1', pattern: '0 9 * * 1', id: null });
 // An iteration that falls due runs, and its claim adds the next one.
-const now = await drafts.upsertJobScheduler('now', { every: 3_600_000, immediately: true }, { name: 'sync', data: { scope: 'now' } });
+// (offset: the slot after this one is half an hour away whatever the clock says, so no second one runs here.)
+const now = await drafts.upsertJobScheduler('now', { every: 3_600_000, offset: (Date.now() + 1_800_000) % 3_600_000, immediately: true }, { name: 'sync', data: { scope: 'now' } });
 expect(await now!.finished()).toBe(204);
 expect((await drafts.getJobScheduler('now'))!.iterationCount).toBe(2);
 await drafts.close();
@@ -120,7 +121,9 @@ const drafts = new Queue('docs');
 await drafts.process('sync', async () => 'synced');
 `,
     after: `
-const job = await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+// (offset: the next slot is half an hour away whatever the clock says; the service worker stays alive
+// for a slot due within its budget, as an hourly one is at hh:58.)
+const job = await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, offset: (Date.now() + 1_800_000) % 3_600_000, immediately: true }, { name: 'sync' });
 const waited: Promise<unknown>[] = [];
 scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
 await Promise.all(waited);
@@ -867,7 +870,9 @@ const fetch = async (url: string, init: RequestInit) => new Response(null, { sta
 `,
     after: `
 // A slot fell due while no tab was open; the browser wakes the service worker.
-await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, immediately: true }, { name: 'sync' });
+// (offset: the next slot is half an hour away whatever the clock says; the service worker stays alive
+// for a slot due within its budget, as an hourly one is at hh:58.)
+await drafts.upsertJobScheduler('sync-drafts', { every: 3_600_000, offset: (Date.now() + 1_800_000) % 3_600_000, immediately: true }, { name: 'sync' });
 const waited: Promise<unknown>[] = [];
 scope.fire(Object.assign(new Event('periodicsync'), { tag: syncTag(drafts), waitUntil: (p: Promise<unknown>) => void waited.push(p) }));
 await Promise.all(waited);
