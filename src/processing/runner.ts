@@ -104,10 +104,11 @@ export class Runner<J, Result> {
   /** The seq the claim in flight saw, once it has read: its own transaction's changes need no wake-up. */
   private claimSaw = 0;
   /**
-   * Counts wake-ups. A claim that comes back short concludes "no work" only if none arrived while it
-   * ran: one that did may be for a job committed after the claim read the waiting line.
+   * Counts what may let a claim take more: wake-ups (a job committed after the claim read the
+   * waiting line) and freed slots (a handler that was full while the claim chose). A claim that
+   * comes back short concludes "no work" only if none arrived while it ran.
    */
-  private wakes = 0;
+  private nudges = 0;
   private drained = false;
   private closing = false;
   private closed: Promise<void> | null = null;
@@ -258,7 +259,7 @@ export class Runner<J, Result> {
   }
 
   private wake(): void {
-    this.wakes++;
+    this.nudges++;
     this.mayHaveWork = true;
     void this.pump();
   }
@@ -326,7 +327,7 @@ export class Runner<J, Result> {
       if (held) this.setTimer('retry', Date.now() + OFFLINE_RECHECK_MS, () => void this.pump());
       if (finishing.length === 0 && !claiming && !promoting) break;
       let out: { finished: Finished[]; claim: ClaimResult | null; seen: number };
-      const wakesBefore = this.wakes;
+      const nudgesBefore = this.nudges;
       try {
         out = await this.host.write('processing jobs', async (batch) => {
           // Read once the transaction runs: transactions run one at a time across tabs, so their
@@ -353,7 +354,7 @@ export class Runner<J, Result> {
         this.checkDue = false;
         this.seenThrough = Math.max(this.seenThrough, out.seen);
         this.claimSaw = 0;
-        this.afterClaim(out.claim, claiming ? free : 0, this.wakes !== wakesBefore);
+        this.afterClaim(out.claim, claiming ? free : 0, this.nudges !== nudgesBefore);
       }
     }
     return true;
@@ -383,8 +384,8 @@ export class Runner<J, Result> {
     };
   }
 
-  /** `wokenMeanwhile`: a wake-up arrived while the claim ran (see `wakes`). */
-  private afterClaim(claim: ClaimResult, asked: number, wokenMeanwhile: boolean): void {
+  /** `nudgedMeanwhile`: a wake-up or a freed slot arrived while the claim ran (see `nudges`). */
+  private afterClaim(claim: ClaimResult, asked: number, nudgedMeanwhile: boolean): void {
     if (claim.nextDueAt !== null) {
       this.setTimer('due', claim.nextDueAt, () => {
         this.checkDue = true;
@@ -393,7 +394,7 @@ export class Runner<J, Result> {
     }
     if (claim.limitedUntil !== null) this.setTimer('limit', claim.limitedUntil, () => this.wake());
     if (claim.unadvanced.length > 0) void this.scheduleWithCronParser();
-    if (claim.claimed.length < asked && !wokenMeanwhile) this.mayHaveWork = false;
+    if (claim.claimed.length < asked && !nudgedMeanwhile) this.mayHaveWork = false;
     if (claim.claimed.length > 0) this.drained = false;
     else if (asked > 0 && claim.waiting === 0 && !claim.paused && !this.drained) {
       this.drained = true;
@@ -449,8 +450,10 @@ export class Runner<J, Result> {
   private finish(finish: Finish, error: Error | undefined): Promise<Finished> {
     return new Promise((settle) => {
       this.pending.push({ finish, error, settle });
-      // A slot is free again (not a wake-up: a freed slot makes no job waiting).
+      // A slot is free again: a claim running now may have passed over jobs of this handler while
+      // it was full, so its coming back short proves nothing (it once left jobs waiting forever).
       this.mayHaveWork = true;
+      this.nudges++;
       // Other attempts still running may end within this task (jobs claimed together often do):
       // let their outcomes join this one's transaction, a larger group, instead of starting a
       // transaction for the first alone. With nothing else running, no reason to wait.

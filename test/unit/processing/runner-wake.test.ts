@@ -1,5 +1,6 @@
-// The runner, driven directly: a wake-up that arrives while a claim is in flight is not lost when
-// that claim comes back short (it may be for a job committed after the claim read the waiting line).
+// The runner, driven directly: a wake-up or a freed slot that arrives while a claim is in flight is
+// not lost when that claim comes back short (the wake-up may be for a job committed after the claim
+// read the waiting line; the slot may be of a handler that was full while the claim chose).
 import { describe, expect, it } from 'vitest';
 import { resolveJobOptions, resolveQueueOptions } from '../../../src/core/options.js';
 import { Runner, type RunnerHost } from '../../../src/processing/runner.js';
@@ -9,7 +10,7 @@ import type { JobRecord } from '../../../src/store/record.js';
 import { write } from '../../../src/store/write.js';
 import { deferred } from '../helpers.js';
 
-function host(db: QueueDB, hooks: { afterWrite?: () => Promise<void> }): RunnerHost<JobRecord> {
+function host(db: QueueDB, hooks: { afterWrite?: (doing: string) => Promise<void> }): RunnerHost<JobRecord> {
   const { settings } = resolveQueueOptions<JobRecord>('wake', {});
   return {
     instanceId: 'runner-under-test',
@@ -18,7 +19,7 @@ function host(db: QueueDB, hooks: { afterWrite?: () => Promise<void> }): RunnerH
     limiter: null,
     write: async (doing, body, prefetch) => {
       const { result } = await write(db, doing, body, prefetch);
-      await hooks.afterWrite?.();
+      await hooks.afterWrite?.(doing);
       return result;
     },
     writeNow: async (doing, body) => (await write(db, doing, body)).result,
@@ -36,7 +37,7 @@ describe('runner wake-ups', () => {
     const ran = deferred<string>();
     let runner: Runner<JobRecord, unknown> | undefined;
     let armed = false;
-    const hooks: { afterWrite?: () => Promise<void> } = {};
+    const hooks: { afterWrite?: (doing: string) => Promise<void> } = {};
     hooks.afterWrite = async () => {
       if (!armed) return;
       armed = false;
@@ -52,6 +53,48 @@ describe('runner wake-ups', () => {
     runner.hint();
     const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('not run'), 1000));
     expect(await Promise.race([ran.promise, timeout])).toBe('1');
+    await runner.close('wait');
+    db.close();
+  });
+
+  it('a slot freed while a claim that could not use it is in flight is used (it once left jobs waiting forever)', async () => {
+    const db = await openQueueDb('jobtrail:wake', { onLost: () => {} }, 'wake');
+    const opts = resolveJobOptions(undefined, resolveQueueOptions('wake', {}));
+    await write(db, 'adding', (batch) => addJobs(batch, [{ name: 'image', data: 1, opts }, { name: 'image', data: 2, opts }], Date.now()));
+    const firstStarted = deferred();
+    const releaseFirst = deferred();
+    const secondRan = deferred<string>();
+    let armed = false;
+    const hooks: { afterWrite?: (doing: string) => Promise<void> } = {};
+    hooks.afterWrite = async (doing) => {
+      if (!armed || doing !== 'processing jobs') return;
+      armed = false;
+      // The claim (for the free mail slot) passed over image 2: image's one slot was taken. Now
+      // image 1 ends before the claim's result is handled here; its outcome waits for the next
+      // transaction.
+      releaseFirst.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const runner = new Runner<JobRecord, unknown>(db, host(db, hooks));
+    await runner.register({
+      name: 'image',
+      concurrency: 1,
+      processor: {
+        run: async (job) => {
+          if (job.id === '1') {
+            firstStarted.resolve();
+            await releaseFirst.promise;
+          } else secondRan.resolve(job.id);
+        },
+        close: async () => {},
+      },
+    });
+    await firstStarted.promise;
+    armed = true;
+    await runner.register({ name: 'mail', concurrency: 1, processor: { run: async () => {}, close: async () => {} } });
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('not run'), 1000));
+    expect(await Promise.race([secondRan.promise, timeout])).toBe('2');
+    expect(armed).toBe(false);
     await runner.close('wait');
     db.close();
   });
