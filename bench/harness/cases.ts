@@ -44,8 +44,9 @@ export interface ProfileRow {
 
 export interface Sizes {
   /**
-   * Measured runs of the long cases (processing, steady state, the service worker), whose
-   * ratios were stable within a few % over 5 runs: fewer runs keep the whole bench under 15 minutes.
+   * Measured runs of the long cases (processing, steady state, rebuild, reads and memory, the
+   * transaction shapes, the service worker), whose ratios were stable within a few % over 5 runs:
+   * fewer runs keep the whole bench under 15 minutes.
    */
   heavyRuns: number;
   /** Single-put baseline transactions, and jobs added one at a time. */
@@ -84,15 +85,15 @@ export interface Settings {
 // The full run took 40 minutes (2,407 s) with 10,000 jobs per processing run, 20,000 churned jobs
 // per steady-state run and 5 runs of everything; the steady state alone took ~16 minutes. Per-job
 // rates were flat from the first thousand jobs on (the spread between runs is larger than the
-// difference), so the processing cases process 3,000 jobs, the steady state churns 5,000 and times
-// 1,000, and the long cases take 3 runs. Estimated from the rates of that run (which the same
-// estimate puts at 2,430 s): ~13 minutes on this machine when it is quiet; case 8's 100,000 stored
-// jobs and case W are the largest parts left, each ~2 minutes.
+// difference), so the steady state churns 5,000 jobs and times 1,000, and the long cases take 3
+// runs. That run took 18 minutes (1,078 s: S 202 s, W 210 s, 3 142 s, 8 136 s, 7 131 s): the
+// processing cases now process 2,000 jobs, the warm-ups of 3, 4, S and W a quarter of a run, and
+// rebuild, reads and shapes take 3 runs too.
 export const FULL: Sizes = {
   heavyRuns: 3,
   single: 1000,
   bulk: 10_000,
-  process: 3000,
+  process: 2000,
   concurrencies: [1, 4, 16],
   workerConcurrencies: [1, 16],
   churn: 5000,
@@ -151,15 +152,19 @@ const rate = (t: Timed) => (t.n / t.ms) * 1000;
 const perOpUs = (t: Timed) => (t.ms / t.n) * 1000;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-/** Run `once` for the warm-ups (discarded) and then the measured runs (`heavyRuns` for long cases). */
-async function repeat<T>(ctx: Context, label: string, once: (run: number) => Promise<T>, heavy = false): Promise<T[]> {
+/**
+ * Run `once` for the warm-ups (discarded) and then the measured runs (`heavyRuns` for long cases).
+ * `size(n)` is what a run should process: n, or a quarter of it in a long case's warm-up (which only
+ * has to compile the code paths and fill the caches, and took a fifth of a full run's time).
+ */
+async function repeat<T>(ctx: Context, label: string, once: (run: number, size: (n: number) => number) => Promise<T>, heavy = false): Promise<T[]> {
   const { warmups } = ctx.settings;
   const runs = heavy ? ctx.settings.sizes.heavyRuns : ctx.settings.runs;
   const out: T[] = [];
   for (let i = 0; i < warmups + runs; i++) {
     const warm = i < warmups;
     ctx.log(`  ${label}: ${warm ? 'warm-up' : `run ${i - warmups + 1}/${runs}`}`);
-    const result = await once(i);
+    const result = await once(i, (n) => (warm && heavy ? Math.max(1, Math.ceil(n / 4)) : n));
     if (!warm) out.push(result);
   }
   return out;
@@ -271,10 +276,10 @@ function processingCase(worker: boolean): Case {
         const title = `process ${fmt(process)} no-op jobs, ${kind}, concurrency ${concurrency}${where === 'worker' ? ', queue in a worker' : ''}`;
         try {
           const pairs = await withTab(ctx, (tab) =>
-            repeat(ctx, title, async () => {
+            repeat(ctx, title, async (_run, size) => {
               const run = where === 'page' ? tab.run.bind(tab) : tab.runInWorker.bind(tab);
-              const base = await run<Timed>('rawSinglePut', { n: single });
-              const jt = await run<Timed>('jobtrailProcess', { n: process, concurrency, worker, removeOnComplete: false, churn: 0 });
+              const base = await run<Timed>('rawSinglePut', { n: size(single) });
+              const jt = await run<Timed>('jobtrailProcess', { n: size(process), concurrency, worker, removeOnComplete: false, churn: 0 });
               return { jobtrail: rate(jt), baseline: rate(base) };
             }, true),
           );
@@ -309,10 +314,10 @@ const steadyState: Case = {
       const titleSteady = `the same after ${fmt(churn)} jobs were processed and removed`;
       try {
         const runs = await withTab(ctx, (tab) =>
-          repeat(ctx, `steady state, concurrency ${concurrency}`, async () => {
-            const base = await tab.run<Timed>('rawSinglePut', { n: single });
-            const fresh = await tab.run<Timed>('jobtrailProcess', { n: process, concurrency, worker: false, removeOnComplete: true, churn: 0 });
-            const steady = await tab.run<Timed>('jobtrailProcess', { n: process, concurrency, worker: false, removeOnComplete: true, churn });
+          repeat(ctx, `steady state, concurrency ${concurrency}`, async (_run, size) => {
+            const base = await tab.run<Timed>('rawSinglePut', { n: size(single) });
+            const fresh = await tab.run<Timed>('jobtrailProcess', { n: size(process), concurrency, worker: false, removeOnComplete: true, churn: 0 });
+            const steady = await tab.run<Timed>('jobtrailProcess', { n: size(process), concurrency, worker: false, removeOnComplete: true, churn: size(churn) });
             return { base: rate(base), fresh: rate(fresh), steady: rate(steady) };
           }, true),
         );
@@ -430,7 +435,7 @@ const rebuild: Case = {
           jobs = jt.jobs;
           if (raw.n !== jt.n) throw new Error(`rebuild read ${jt.n} events, the raw read ${raw.n}`);
           return { jobtrail: rate(jt), baseline: rate(raw) };
-        });
+        }, true);
       } finally {
         await tab.run('dropQueue', fixture);
       }
@@ -460,7 +465,7 @@ const stored: Case = {
           const rawMeta = await tab.run<Timed>('rawGetMeta', { queue, samples });
           const counts = await tab.run<Timed>('jobtrailGetJobCounts', { queue, samples });
           return { getJob: { jobtrail: perOpUs(getJob), baseline: perOpUs(rawGet) }, counts: { jobtrail: perOpUs(counts), baseline: perOpUs(rawMeta) } };
-        }),
+        }, true),
       );
       rows.push(pairedRow('8.getJob', `getJob(id) with ${fmt(jobs)} jobs stored (random ids, one at a time)`, reads.map((r) => r.getJob),
         { label: 'getJob', unit: 'µs' }, { label: 'raw get of the job record', unit: 'µs' }));
@@ -478,7 +483,7 @@ const stored: Case = {
         const empty = await heapOf(`memory-empty-${Date.now()}-${i}`, true);
         const full = await heapOf(queue, false);
         return { jobtrail: full, baseline: empty };
-      });
+      }, true);
       const growth = median(heaps.map((h) => h.jobtrail - h.baseline));
       const memory = pairedRow('8.memory', `page JS heap with ${fmt(jobs)} jobs stored (after counts, lists, a processor running ${fmt(memoryJobs)} jobs)`, heaps,
         { label: 'heap, full queue', unit: 'MiB' }, { label: 'heap, empty queue', unit: 'MiB' });
@@ -498,7 +503,7 @@ const shapes: Case = {
   title: 'Diagnostics: transaction shapes in plain IndexedDB',
   async run(ctx) {
     const runs = await withTab(ctx, (tab) =>
-      repeat(ctx, 'transaction shapes', () => tab.run<Record<string, number>>('transactionShapes', { n: ctx.settings.sizes.shapes })),
+      repeat(ctx, 'transaction shapes', () => tab.run<Record<string, number>>('transactionShapes', { n: ctx.settings.sizes.shapes }), true),
     );
     for (const label of Object.keys(runs[0] ?? {})) ctx.shapes[label] = summarize(runs.map((r) => r[label]!));
     return [];
@@ -531,16 +536,17 @@ const serviceWorker: Case = {
   async run(ctx) {
     const n = ctx.settings.sizes.serviceWorker;
     const runs = await withTab(ctx, (tab) =>
-      repeat(ctx, `${fmt(n)} adds / pushes, ${fmt(n)} fetching jobs / replays`, async (i) => {
+      repeat(ctx, `${fmt(n)} adds / pushes, ${fmt(n)} fetching jobs / replays`, async (i, size) => {
         const sw = (name: SwMeasureName, params: object) => tab.run<SwTimed>('inServiceWorker', { name, params });
-        const raw = await sw('rawSinglePut', { n });
-        const push = await sw('workboxPush', { n });
-        const add = await sw('jobtrailAdd', { n });
+        const count = size(n);
+        const raw = await sw('rawSinglePut', { n: count });
+        const push = await sw('workboxPush', { n: count });
+        const add = await sw('jobtrailAdd', { n: count });
         const runId = `${Date.now()}-${i}`;
-        const replay = await sw('workboxReplay', { n, run: `workbox-${runId}` });
-        const fetched = await sw('jobtrailFetch', { n, run: `jobtrail-${runId}` });
+        const replay = await sw('workboxReplay', { n: count, run: `workbox-${runId}` });
+        const fetched = await sw('jobtrailFetch', { n: count, run: `jobtrail-${runId}` });
         for (const [who, t] of [['workbox', replay], ['jobtrail', fetched]] as const) {
-          if (t.served !== n) throw new Error(`${who} made ${t.served} requests to the endpoint, not ${n}`);
+          if (t.served !== count) throw new Error(`${who} made ${t.served} requests to the endpoint, not ${count}`);
         }
         return { raw: rate(raw), push: rate(push), add: rate(add), replay: rate(replay), fetched: rate(fetched) };
       }, true),

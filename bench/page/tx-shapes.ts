@@ -1,7 +1,7 @@
 // Where a jobtrail transaction's time goes, measured with plain IndexedDB on a database of
-// jobtrail's own schema and records: the same writes with no reads, with the reads awaited one
-// after another (what the store does today), and with the reads issued together. The records are
-// made by the projection code itself, so sizes and index entries are jobtrail's.
+// jobtrail's own schema and records: the writes alone, with the reads issued together, and as
+// jobtrail's store issues them from remembered meta (the head's add, its nine-store scope). The
+// records are made by the projection code itself, so sizes and index entries are jobtrail's.
 import type { JobEvent } from '../../src/core/events.js';
 import { project, type JobRecord } from '../../src/store/record.js';
 import { dbName } from '../../src/store/db-name.js';
@@ -11,6 +11,9 @@ import { freshName, JOB_NAME, jobData } from './payload.js';
 import { committed, deleteDb, openExisting, request } from './raw.js';
 
 const STORES = ['meta', 'jobs', 'events', 'owners'];
+/** The scope of every jobtrail write (store/write-batch.ts), used by the shapes labelled SCOPED. */
+const JOBTRAIL_SCOPE = ['meta', 'jobs', 'events', 'owners', 'removals', 'schedulers', 'flows', 'outbox', 'head'];
+const SCOPED = ", in jobtrail's scope";
 
 /** Milliseconds per transaction, by shape. */
 export type ShapeTimes = Record<string, number>;
@@ -53,35 +56,45 @@ function processWrites(tx: IDBTransaction, jobs: Job[], i: number, n: number): v
 }
 
 /**
- * Process-like transactions over `n` waiting jobs, one per job, in four shapes; and add-like ones
- * (event + job + meta). Each shape on its own fresh database.
+ * Add-like and process-like transactions, one per job, each shape on its own fresh database: the
+ * writes alone, with the reads a transaction makes after another tab wrote (meta among them), and
+ * as jobtrail makes them from remembered meta (no meta read; the head's add; its nine-store scope).
  */
 export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeTimes> {
   const jobs = makeJobs(p.n);
   const range = (i: number) => stateRange('waiting', jobs[i]!.waiting.rank);
+  const addWrites = (tx: IDBTransaction, i: number) => {
+    tx.objectStore('events').put(jobs[i]!.added);
+    tx.objectStore('jobs').put(jobs[i]!.waiting);
+    tx.objectStore('meta').put({ ...emptyMeta(), seq: i + 1, lastId: i + 1 });
+  };
+  const head = (tx: IDBTransaction, i: number) => tx.objectStore('head').add({ v: i + 1 });
+  const jobReads = (tx: IDBTransaction, i: number) => [
+    i > 0 ? request(tx.objectStore('jobs').get(jobs[i - 1]!.waiting.id)) : null,
+    request(tx.objectStore('jobs').index('byState').getAll(range(i), 1)),
+  ];
   const shapes: Record<string, (tx: IDBTransaction, i: number) => Promise<void>> = {
-    'add: event + job + meta, no read': async (tx, i) => {
-      tx.objectStore('events').put(jobs[i]!.added);
-      tx.objectStore('jobs').put(jobs[i]!.waiting);
-      tx.objectStore('meta').put({ ...emptyMeta(), seq: i + 1, lastId: i + 1 });
-    },
-    'add: read meta, then the same writes (jobtrail today)': async (tx, i) => {
+    'add: event + job + meta, no read': async (tx, i) => addWrites(tx, i),
+    'add: read meta, then the same writes (jobtrail after another tab wrote)': async (tx, i) => {
       await request(tx.objectStore('meta').get('queue'));
-      await shapes['add: event + job + meta, no read']!(tx, i);
+      addWrites(tx, i);
+    },
+    [`add: the head + the same writes, no read${SCOPED} (jobtrail from memory)`]: async (tx, i) => {
+      head(tx, i);
+      addWrites(tx, i);
     },
     'process: complete + claim writes, no read': async (tx, i) => processWrites(tx, jobs, i, p.n),
-    'process: 3 reads one after another, then the writes (jobtrail today)': async (tx, i) => {
-      await request(tx.objectStore('meta').get('queue'));
-      if (i > 0) await request(tx.objectStore('jobs').get(jobs[i - 1]!.waiting.id));
-      await request(tx.objectStore('jobs').index('byState').getAll(range(i), 1));
+    [`process: the head + the same writes, no read${SCOPED}`]: async (tx, i) => {
+      head(tx, i);
       processWrites(tx, jobs, i, p.n);
     },
-    'process: the 3 reads together, then the writes': async (tx, i) => {
-      await Promise.all([
-        request(tx.objectStore('meta').get('queue')),
-        i > 0 ? request(tx.objectStore('jobs').get(jobs[i - 1]!.waiting.id)) : null,
-        request(tx.objectStore('jobs').index('byState').getAll(range(i), 1)),
-      ]);
+    'process: the 3 reads together, then the writes (jobtrail after another tab wrote)': async (tx, i) => {
+      await Promise.all([request(tx.objectStore('meta').get('queue')), ...jobReads(tx, i)]);
+      processWrites(tx, jobs, i, p.n);
+    },
+    [`process: the head, the 2 job reads together, the writes${SCOPED} (jobtrail from memory)`]: async (tx, i) => {
+      head(tx, i);
+      await Promise.all(jobReads(tx, i));
       processWrites(tx, jobs, i, p.n);
     },
   };
@@ -90,6 +103,7 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
     const name = dbName(p.prefix, freshName('shapes'));
     (await openQueueDb(name, { onLost: () => {} })).close();
     const db = await openExisting(name);
+    const scope = label.includes(SCOPED) ? JOBTRAIL_SCOPE : STORES;
     try {
       if (label.startsWith('process')) {
         const fill = db.transaction(['jobs'], 'readwrite');
@@ -98,7 +112,7 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
       }
       const t0 = performance.now();
       for (let i = 0; i < p.n; i++) {
-        const tx = db.transaction(STORES, 'readwrite');
+        const tx = db.transaction(scope, 'readwrite');
         await body(tx, i);
         tx.commit();
         await committed(tx);
