@@ -23,6 +23,7 @@ export async function obliterate(batch: WriteBatch, queueName: string, force: bo
   const linked = await tx.objectStore('jobs').index('byFlow').getAll();
   // (Active ones tell theirs as they are removed below.)
   for (const record of linked) if (record.state !== 'active') batch.messages.push(...removalMessages(queueName, record.job, record.state, Date.now()));
+  batch.untracked(); // the clears below bypass append/remove
   await tx.objectStore('jobs').clear();
   await tx.objectStore('events').clear();
   await tx.objectStore('removals').clear();

@@ -16,6 +16,7 @@ const PAGE = 5000;
 export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; schedulers: number; events: number }> {
   const { result } = await write(db, 'rebuilding the projections', async (batch) => {
     const { tx, meta } = batch;
+    batch.untracked(); // projections are rewritten directly, not through append
     const events = tx.objectStore('events');
     const jobs = new Map<string, JobRecord>();
     const schedulers = new Map<string, SchedulerRecord | undefined>();

@@ -29,6 +29,26 @@ export interface Expected {
   meta: MetaRecord | null;
   /** The floor of the waiting line this instance saw last (a guess when `meta` is null). */
   waitingFloor: Rank | undefined;
+  /** With `meta`: what the same connection knows of the jobs at that version, used instead of reading. */
+  known?: Known;
+}
+
+/**
+ * What a connection knows of the jobs store as its last committed transaction left it (write.ts
+ * keeps it): the job records it wrote, and the head of the waiting line. A transaction that starts
+ * from remembered meta uses them instead of reading, under the same guard: if anyone committed in
+ * between, the head refuses the transaction and it runs again, reading.
+ */
+export interface Known {
+  /** Updated in place as transactions commit; oldest first. */
+  jobs: Map<string, JobRecord>;
+  line: WaitingLine | null;
+}
+
+/** The first jobs of the waiting line, in order; `complete`: there are no others. */
+export interface WaitingLine {
+  records: readonly JobRecord[];
+  complete: boolean;
 }
 
 /** Removal records are kept for this many seqs (every change takes one), then pruned. */
@@ -37,6 +57,11 @@ export const REMOVALS_KEPT = 10_000;
 const PRUNE_STEP = 1000;
 /** The head keeps the last this many versions (see write.ts: a memory older than this is never used). */
 export const HEADS_KEPT = 100_000;
+/**
+ * A read of the waiting line fetches this many jobs beyond those the claim asked for: they become
+ * the known head of the line, so the next claims of an undisturbed connection read nothing.
+ */
+const LOOKAHEAD = 32;
 
 interface EarlyScan {
   floor: Rank | undefined;
@@ -70,6 +95,16 @@ export class WriteBatch {
   #waitingTouched = false;
   /** The scan of the waiting line issued with the first reads, if any. */
   #earlyWaiting: EarlyScan | null = null;
+  /** The job records this transaction wrote (null: deleted), for what the connection knows next (write.ts). */
+  readonly #written = new Map<string, JobRecord | null>();
+  /** The first page of the waiting line this transaction scanned, and how many line edits preceded it. */
+  #linePage: (WaitingLine & { edits: number }) | null = null;
+  /** Jobs that joined the waiting line or moved in it: the line known before is no longer its head. */
+  #lineEdits = 0;
+  /** Jobs that left the waiting line in this transaction. */
+  readonly #lineLeft = new Set<string>();
+  /** The command wrote jobs without `append`/`remove` (rebuild, obliterate): nothing of it is known. */
+  #untracked = false;
   /**
    * The transaction without idb's wrapper, for writes: their results are never read (a failed write
    * aborts the transaction, which `commit` reports), and a wrapped request costs a promise and two
@@ -100,14 +135,27 @@ export class WriteBatch {
     const tx = db.transaction(WRITE_STORES, 'readwrite') as WriteTx;
     tx.done.catch(() => {}); // observed in commit()
     const metaRead = expected.meta ? null : tx.objectStore('meta').get(META_KEY);
-    const early = new Map((prefetch.jobs ?? []).map((id) => [id, tx.objectStore('jobs').get(id)] as const));
+    // Known records only with remembered meta: both hold at the same version, or the head refuses.
+    const known = expected.meta ? expected.known : undefined;
+    const early = new Map((prefetch.jobs ?? []).map((id) => {
+      const record = known?.jobs.get(id);
+      return [id, record ? Promise.resolve(structuredClone(record)) : tx.objectStore('jobs').get(id)] as const;
+    }));
     for (const read of early.values()) read.catch(() => {}); // a failure aborts the transaction
     let earlyWaiting: EarlyScan | null = null;
     if (prefetch.waiting) {
       const floor = expected.meta ? expected.meta.floors.waiting : expected.waitingFloor;
-      const records = tx.objectStore('jobs').index('byState').getAll(stateRange('waiting', floor), prefetch.waiting);
-      records.catch(() => {});
-      earlyWaiting = { floor, count: prefetch.waiting, records };
+      const line = known?.line;
+      if (line && (line.complete || line.records.length >= prefetch.waiting)) {
+        // A complete line counts one more than it holds, so the scan knows there is nothing after it.
+        const count = line.complete ? line.records.length + 1 : line.records.length;
+        earlyWaiting = { floor, count, records: Promise.resolve(structuredClone(line.records) as JobRecord[]) };
+      } else {
+        const count = prefetch.waiting + LOOKAHEAD;
+        const records = tx.objectStore('jobs').index('byState').getAll(stateRange('waiting', floor), count);
+        records.catch(() => {});
+        earlyWaiting = { floor, count, records };
+      }
     }
     const meta = expected.meta ? structuredClone(expected.meta) : ((await metaRead) ?? emptyMeta());
     const batch = new WriteBatch(tx, meta, queueNameOf(db));
@@ -145,6 +193,10 @@ export class WriteBatch {
     this.#early.delete(jobId); // an early read of this job is stale now
     if (prev?.state === 'waiting' || next.state === 'waiting') this.#waitingTouched = true;
     this.#raw.objectStore('jobs').put(next);
+    this.#written.set(jobId, next);
+    // Any change to a waiting job (joining, moving, new data) edits the line; leaving it only shortens it.
+    if (next.state === 'waiting') this.#lineEdits++;
+    else if (prev?.state === 'waiting') this.#lineLeft.add(jobId);
     if (prev?.state !== next.state) {
       if (prev) this.meta.counts[prev.state]--;
       this.meta.counts[next.state]++;
@@ -185,8 +237,12 @@ export class WriteBatch {
     const events = this.#raw.objectStore('events');
     for (const key of keys) events.delete(key);
     this.#raw.objectStore('jobs').delete(record.id);
+    this.#written.set(record.id, null);
     this.#early.delete(record.id);
-    if (record.state === 'waiting') this.#waitingTouched = true;
+    if (record.state === 'waiting') {
+      this.#waitingTouched = true;
+      this.#lineLeft.add(record.id);
+    }
     this.meta.counts[record.state]--;
     const seq = ++this.meta.seq;
     const removal: RemovalRecord = { seq, jobId: record.id, state: record.state, lastSeq: record.seq };
@@ -226,6 +282,7 @@ export class WriteBatch {
         records = await early.records;
       } else records = await index.getAll(range, count);
       if (seen === 0 && records.length > 0) this.meta.floors[state] = records[0]!.rank;
+      if (state === 'waiting' && seen === 0 && !this.#linePage) this.#linePage = { records, complete: records.length < count, edits: this.#lineEdits };
       for (const record of records) {
         if (!visit(record) || ++seen >= limit) return;
       }
@@ -247,6 +304,40 @@ export class WriteBatch {
     const floor = this.meta.floors.waiting;
     if (early.floor !== undefined && (floor === undefined || compareRank(early.floor, floor) > 0)) return null;
     return early;
+  }
+
+  /** The command writes jobs directly, not through `append`/`remove`: what it leaves is read, not known. */
+  untracked(): void {
+    this.#untracked = true;
+  }
+
+  /**
+   * What the connection knows once this transaction commits: `before`, what it knew at the version
+   * this transaction started from (null if nothing, or if others committed since), updated in place
+   * with what this transaction wrote and scanned, keeping the `limit` latest job records. Null when
+   * the command wrote jobs untracked.
+   */
+  knownAfter(before: Known | null, limit: number): Known | null {
+    if (this.#untracked) return null;
+    const jobs = before?.jobs ?? new Map<string, JobRecord>();
+    for (const [id, record] of this.#written) {
+      jobs.delete(id);
+      // A copy: the caller may hand the record on (a Job's data is the record's), and it must not change.
+      if (record) jobs.set(id, structuredClone(record));
+    }
+    for (const id of jobs.keys()) {
+      if (jobs.size <= limit) break;
+      jobs.delete(id);
+    }
+    return { jobs, line: this.#lineAfter(before?.line ?? null) };
+  }
+
+  /** The head of the waiting line after this transaction, if it is known: scanned or known before, and not edited since. */
+  #lineAfter(before: WaitingLine | null): WaitingLine | null {
+    const page = this.#linePage;
+    const base = page ? (page.edits === this.#lineEdits ? page : null) : this.#lineEdits === 0 ? before : null;
+    if (!base) return null;
+    return { records: base.records.filter((r) => !this.#lineLeft.has(r.id)), complete: base.complete };
   }
 
   /** Keep `message` for a job of another queue until it is delivered (see deliver.ts). */

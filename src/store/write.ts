@@ -17,6 +17,15 @@
 // its delete and indexed add cost more than the meta read they would save; an add of a fresh key
 // costs almost nothing.)
 //
+// The same guard covers what the connection knows of the jobs (WriteBatch's Known): the job records
+// its transactions wrote and the head of the waiting line it read last (a read of the line fetches
+// LOOKAHEAD jobs more than the claim needs). A transaction from remembered meta takes them instead
+// of reading, so a connection that processes one job at a time, undisturbed, reads nothing at all:
+// it finishes the job it claimed (known: it wrote it) and claims the next of the known line. They
+// hold at the version they were kept at, as meta does; a transaction that started from another
+// version (anyone committed in between) starts knowing nothing, and a command that writes jobs
+// behind WriteBatch's back (rebuild, obliterate) says so and leaves nothing known.
+//
 // Why every field of meta is safe, field by field: none needs an argument of its own. Every
 // transaction that writes meta (only WriteBatch writes meta, jobs, events, removals, schedulers,
 // flows, outbox) moves the head, so a transaction that commits from remembered meta saw exactly the
@@ -24,8 +33,8 @@
 // metrics ring, removalsPrunedTo — and every decision the command took from it (a claim that finds
 // the queue paused, obliterate refusing over active jobs, the limiter's budget) is one it would take
 // reading. A command that fails from remembered meta runs again reading it, so a refusal made from
-// stale meta is never reported. Job records, schedulers, flow intents and the outbox are always read
-// in the transaction itself. What is remembered is only ever a hint: the BroadcastChannel notices
+// stale meta is never reported. Schedulers, flow intents and the outbox are always read in the
+// transaction itself; job records too, unless known (above). What is remembered is only ever a hint: the BroadcastChannel notices
 // of other instances drop it early (saving a failed try), but correctness never depends on them.
 import type { QueueChange } from '../core/change.js';
 import { JobtrailError, storageError } from '../core/errors.js';
@@ -33,7 +42,7 @@ import type { Rank } from '../core/rank.js';
 import { settleLinks } from './deliver.js';
 import { lossBehind, lostError, type QueueDB } from './open-db.js';
 import type { MetaRecord } from './schema.js';
-import { WriteBatch, type Prefetch } from './write-batch.js';
+import { WriteBatch, type Known, type Prefetch } from './write-batch.js';
 
 export interface Written<T> {
   result: T;
@@ -60,7 +69,14 @@ interface Memory {
   waitingFloor: Rank | undefined;
   /** Its database's `commits` in this context just after that transaction. */
   commitsSeen: number;
+  /** The job records and the head of the waiting line as of `knownAt` (see WriteBatch's Known). */
+  known: Known | null;
+  /** The meta version `known` holds at: the version this connection's last transaction committed. */
+  knownAt: number;
 }
+
+/** Job records a connection keeps (the latest written): enough for the jobs a processing instance has running. */
+const KNOWN_JOBS = 256;
 
 /**
  * Every connection to a database in this JavaScript context (the queues of a page, a flow
@@ -78,7 +94,7 @@ const neighbourhoods = new Map<string, Neighbours>();
 
 function memoryOf(db: QueueDB): Memory {
   let memory = memories.get(db);
-  if (!memory) memories.set(db, (memory = { meta: null, at: 0, waitingFloor: undefined, commitsSeen: 0 }));
+  if (!memory) memories.set(db, (memory = { meta: null, at: 0, waitingFloor: undefined, commitsSeen: 0, known: null, knownAt: -1 }));
   return memory;
 }
 
@@ -132,7 +148,8 @@ export async function write<T>(
 async function attempt<T>(db: QueueDB, memory: Memory, neighbours: Neighbours, body: (batch: WriteBatch) => Promise<T> | T, prefetch: Prefetch, meta: MetaRecord | null): Promise<Written<T>> {
   let batch: WriteBatch | undefined;
   try {
-    batch = await WriteBatch.begin(db, prefetch, { meta, waitingFloor: memory.waitingFloor });
+    // `known` is used only with remembered meta, and then holds at its version (both are set below).
+    batch = await WriteBatch.begin(db, prefetch, { meta, waitingFloor: memory.waitingFloor, known: memory.known ?? undefined });
     const result = await body(batch);
     await settleLinks(batch);
     await batch.commit();
@@ -141,6 +158,10 @@ async function attempt<T>(db: QueueDB, memory: Memory, neighbours: Neighbours, b
     memory.at = performance.now();
     memory.commitsSeen = ++neighbours.commits;
     memory.waitingFloor = batch.meta.floors.waiting;
+    // What this connection knew still holds only if this transaction started from the version it
+    // knew it at: nobody committed in between.
+    memory.known = batch.knownAfter(batch.version === memory.knownAt ? memory.known : null, KNOWN_JOBS);
+    memory.knownAt = batch.meta.version!;
     return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq }, wroteOutbox: batch.wroteOutbox };
   } catch (err) {
     batch?.abort();
