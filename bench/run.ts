@@ -2,7 +2,7 @@
 //
 //   npm run bench                 every case, 1 warm-up + 5 runs each (3 for the long ones); prints
 //                                 the table, writes bench/results/latest.json and regenerates
-//                                 BENCHMARKS.md (18 min on a quiet 2-core machine) -- unless the
+//                                 BENCHMARKS.md (12 min on a quiet 2-core machine) -- unless the
 //                                 machine was busy (harness/load.ts: the 1-minute load average
 //                                 above 1.5 at the start, after waiting up to 3 min for it to fall,
 //                                 or other processes using over 0.25 cores during a case): then it
