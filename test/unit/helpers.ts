@@ -1,6 +1,6 @@
 // Test helpers: queues that are closed and checked after each test, and the consistency check.
 import { openDB } from 'idb';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { FlowProducer, Queue, foldJob, foldSteps, type FlowProducerOptions, type JobEvent, type QueueOptions, type StoredEvent, type StoredJobEvent } from '../../src/index.js';
 import { simulateCrash } from '../../src/api/queue.js';
 import { compareRank } from '../../src/core/rank.js';
@@ -108,4 +108,15 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * A queue from a second copy of the library (a fresh module graph), sharing only the database with
+ * the queues of this one: as another tab's, with no memory, notice channel or runner in common.
+ * Not tracked: the test closes it.
+ */
+export async function queueInAnotherTab(name: string): Promise<Queue> {
+  vi.resetModules();
+  const { Queue: OtherQueue } = await import('../../src/index.js');
+  return new OtherQueue(name);
 }

@@ -6,7 +6,7 @@
 // reading.
 import { describe, expect, it, vi } from 'vitest';
 import type { Queue } from '../../../src/index.js';
-import { assertConsistent, deferred, makeQueue } from '../helpers.js';
+import { assertConsistent, deferred, makeQueue, queueInAnotherTab } from '../helpers.js';
 
 /** Count the reads of job records and of the waiting line (get and getAll on the jobs store and its indexes). */
 function countJobReads(): { count: () => number; restore: () => void } {
@@ -30,12 +30,6 @@ function countJobReads(): { count: () => number; restore: () => void } {
       index.getAll = getAll;
     },
   };
-}
-
-async function otherTab(name: string): Promise<Queue> {
-  vi.resetModules();
-  const { Queue: OtherQueue } = await import('../../../src/index.js');
-  return new OtherQueue(name);
 }
 
 describe('known records', () => {
@@ -68,7 +62,7 @@ describe('known records', () => {
     const channel = vi.spyOn(globalThis.BroadcastChannel.prototype, 'postMessage').mockImplementation(() => {});
     try {
       const a = makeQueue<{ i: number | string }>(name);
-      const b = await otherTab(name);
+      const b = await queueInAnotherTab(name);
       await a.addBulk(Array.from({ length: 40 }, (_, i) => ({ name: 'x', data: { i } })));
       const gate = deferred();
       const third = deferred();

@@ -3,8 +3,7 @@
 // nothing of each other (two module graphs: as two tabs, sharing only the database) interleave
 // writes, so transactions from stale meta are refused by the head and run again reading it.
 import { describe, expect, it, vi } from 'vitest';
-import type { Queue } from '../../../src/index.js';
-import { assertConsistent, makeQueue } from '../helpers.js';
+import { assertConsistent, makeQueue, queueInAnotherTab } from '../helpers.js';
 
 /** Count the head's refusals: each is a transaction that started from stale meta and wrote nothing. */
 function countConflicts(): { count: () => number; restore: () => void } {
@@ -19,16 +18,10 @@ function countConflicts(): { count: () => number; restore: () => void } {
   return { count: () => conflicts, restore: () => void (proto.add = add) };
 }
 
-async function otherTab(name: string): Promise<Queue> {
-  vi.resetModules();
-  const { Queue: OtherQueue } = await import('../../../src/index.js');
-  return new OtherQueue(name);
-}
-
 describe('optimistic writes', () => {
   it('a decision made from stale meta is not reported: pause in one instance, add and claim in the other', async () => {
     const a = makeQueue('stale');
-    const b = await otherTab('stale');
+    const b = await queueInAnotherTab('stale');
     await a.add('x', {}); // a remembers meta: not paused
     await b.pause(); // b pauses; a's memory is stale now (a notice may drop it, or the head refuses)
     const started: string[] = [];
@@ -48,7 +41,7 @@ describe('optimistic writes', () => {
     const channel = vi.spyOn(globalThis.BroadcastChannel.prototype, 'postMessage').mockImplementation(() => {});
     try {
       const a = makeQueue<{ i: number }>('race');
-      const b = await otherTab('race');
+      const b = await queueInAnotherTab('race');
       for (let i = 0; i < 10; i++) {
         await a.add('warm-up', { i: -1 }, { removeOnComplete: true });
         await b.add('warm-up', { i: -1 }, { removeOnComplete: true });
