@@ -1,6 +1,6 @@
 // Read-only queries. Each is one readonly transaction over the projection or the log: no replay.
 import { JobtrailError, storageError } from '../core/errors.js';
-import type { StoredEvent, StoredJobEvent } from '../core/events.js';
+import type { StoredJobEvent } from '../core/events.js';
 import type { JobRecord } from './record.js';
 import type { JobCounts, JobState } from '../core/types.js';
 import { lossBehind, type QueueDB } from './open-db.js';
@@ -51,11 +51,6 @@ export async function readHistory(db: QueueDB, jobId: string): Promise<StoredJob
     const events = await db.getAllFromIndex('events', 'byJob', jobEventsRange(jobId));
     return events as StoredJobEvent[];
   });
-}
-
-/** Events after `afterSeq`, in order, at most `count` (the whole log, page by page). */
-export async function readLog(db: QueueDB, afterSeq: number, count: number): Promise<StoredEvent[]> {
-  return guard(db, 'reading the log', () => db.getAll('events', IDBKeyRange.lowerBound(afterSeq, true), count));
 }
 
 /**
