@@ -148,8 +148,11 @@ export class WriteBatch {
       const line = known?.line;
       if (line && (line.complete || line.records.length >= prefetch.waiting)) {
         // A complete line counts one more than it holds, so the scan knows there is nothing after it.
+        // Not copied (unlike known job records, which reads hand to any command): a claim's scan hands
+        // the line's records only to append() as the previous state, which never changes it, and a
+        // job that leaves the line or changes in it drops out of what is known.
         const count = line.complete ? line.records.length + 1 : line.records.length;
-        earlyWaiting = { floor, count, records: Promise.resolve(structuredClone(line.records) as JobRecord[]) };
+        earlyWaiting = { floor, count, records: Promise.resolve([...line.records]) };
       } else {
         const count = prefetch.waiting + LOOKAHEAD;
         const records = tx.objectStore('jobs').index('byState').getAll(stateRange('waiting', floor), count);
