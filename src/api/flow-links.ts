@@ -5,7 +5,7 @@
 // keeps one for its own database and the ones it talks to; a FlowProducer keeps one for the queues
 // of its flows. Everything here may run twice, in two tabs at once, or again after a crash: each
 // step is one transaction that changes nothing the second time.
-import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
+import { changedNotice } from '../channel/messages.js';
 import { NoticeChannel } from '../channel/notice-channel.js';
 import { JobtrailError } from '../core/errors.js';
 import { flowTransactions, type PlannedJob } from '../core/flow.js';
@@ -58,14 +58,14 @@ export class FlowLinks {
   /** One transaction in queue `queueName`; its changes are announced, its outbox delivered. */
   async write<T>(queueName: string, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
     if (this.own?.name === queueName) return this.own.write(doing, body);
-    const { result, changes, seqs, wroteOutbox } = await write(await this.#db(queueName), doing, body);
-    // The queue's instances read what changed from its log (see catch-up.ts); this says "look".
-    if (changes.length > 0 || wroteOutbox) {
-      const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from: this.#id, seq: seqs.to, after: seqs.after };
-      if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed')) notice.work = true;
-      if (wroteOutbox) notice.outbox = true;
-      this.#peer(queueName).channel.post(notice);
-    }
+    // The queue's instances read what changed from its log (see catch-up.ts); the notice says
+    // "look", as soon as the commit is requested (see WriteOptions.committing).
+    const channel = this.#peer(queueName).channel;
+    const { result, wroteOutbox } = await write(await this.#db(queueName), doing, body, {}, {
+      committing: ({ changes, seqs, wroteOutbox: outbox }) => {
+        if (changes.length > 0 || outbox) channel.post(changedNotice(this.#id, changes, seqs, outbox));
+      },
+    });
     if (wroteOutbox) void this.drain(queueName);
     return result;
   }

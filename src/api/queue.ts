@@ -3,7 +3,7 @@
 // callers, and posts a notice so the other tabs read the log (see catch-up.ts), which is how this
 // instance learns of theirs. Jobs reach the queue through a JobHost, never through the class.
 import { NoticeChannel } from '../channel/notice-channel.js';
-import { NOTICE_VERSION, type Notice } from '../channel/messages.js';
+import { changedNotice, NOTICE_VERSION, type Notice } from '../channel/messages.js';
 import type { QueueChange } from '../core/change.js';
 import { InvalidOptionError, JobtrailError } from '../core/errors.js';
 import type { StoredJobEvent, StoredSchedulerEvent } from '../core/events.js';
@@ -26,7 +26,7 @@ import { removeJob, removeJobsIn } from '../store/remove-jobs.js';
 import { setPaused } from '../store/set-paused.js';
 import { updateJob } from '../store/update-job.js';
 import type { Prefetch, WriteBatch } from '../store/write-batch.js';
-import { forgetMeta, write, type Written } from '../store/write.js';
+import { forgetMeta, write, type Committing, type Written } from '../store/write.js';
 import { CatchUp } from './catch-up.js';
 import { pickCounts, sumCounts } from './counts.js';
 import { Emitter } from './emitter.js';
@@ -124,7 +124,7 @@ export class Queue<Data = unknown, Result = unknown> {
     this.#links = new FlowLinks(this.prefix, {
       name,
       // On the connection itself, not #open(): completing flows is part of opening.
-      write: async (doing, body) => this.#committed(await write(await this.#db, doing, body)),
+      write: async (doing, body) => this.#committed(await write(await this.#db, doing, body, {}, { committing: this.#announce })),
       db: this.#db,
     }, (err) => this.#emitError(err));
     this.#ready = this.#db.then(async (db) => {
@@ -705,13 +705,21 @@ export class Queue<Data = unknown, Result = unknown> {
   readonly #writer: Write = (doing, body) => this.#write(doing, body);
 
   async #write<T>(doing: string, body: (batch: WriteBatch) => Promise<T> | T, internal = false, prefetch: Prefetch = {}): Promise<T> {
-    return this.#committed(await write(await this.#open(internal), doing, body, prefetch));
+    return this.#committed(await write(await this.#open(internal), doing, body, prefetch, { committing: this.#announce }));
   }
 
-  /** After a commit here: what this instance has seen of the log, its listeners, the other tabs, the outbox. */
+  /**
+   * A commit here was requested: tell the other instances now, while it is written (see
+   * WriteOptions.committing): their reads run after it, and a notice is a hint either way.
+   */
+  readonly #announce = ({ changes, seqs, wroteOutbox }: Committing): void => {
+    if (changes.length > 0 || wroteOutbox) this.#channel.post(changedNotice(this.instanceId, changes, seqs, wroteOutbox));
+  };
+
+  /** After a commit here: what this instance has seen of the log, its listeners, the outbox. */
   #committed<T>({ result, changes, seqs, wroteOutbox }: Written<T>): T {
     this.#catchUp.committed(seqs.after, seqs.to);
-    if (changes.length > 0) this.#publish(changes, seqs, wroteOutbox);
+    if (changes.length > 0) this.#publish(changes);
     if (wroteOutbox) void this.#links.drain(this.name);
     return result;
   }
@@ -719,7 +727,7 @@ export class Queue<Data = unknown, Result = unknown> {
   /** #write for the runner's last moments: the transaction is created before this returns. */
   #writeNow<T>(db: QueueDB, doing: string, body: (batch: WriteBatch) => Promise<T> | T): Promise<T> {
     if (this.#closed) return Promise.reject(new JobtrailError('ERR_QUEUE_CLOSED', `Queue ${this.name} is closed`));
-    return write(db, doing, body, {}, { read: true }).then((written) => this.#committed(written));
+    return write(db, doing, body, {}, { read: true, committing: this.#announce }).then((written) => this.#committed(written));
   }
 
   /** `pagehide`, unless the page may come back (back/forward cache): give the active jobs back. */
@@ -750,19 +758,12 @@ export class Queue<Data = unknown, Result = unknown> {
     else console.error(`jobtrail: queue ${this.name}:`, error);
   }
 
-  /**
-   * After a commit: local events, then what every instance does for every change, then the other
-   * tabs. `outbox`: the commit left messages for other queues, which any instance may deliver.
-   */
-  #publish(changes: QueueChange[], seqs: { after: number; to: number }, outbox = false): void {
+  /** After a commit: local events, then what every instance does for every change. */
+  #publish(changes: QueueChange[]): void {
     for (const change of changes) {
       relayLocal(this.#events, change, (job) => Job.fromContext<Data, Result>(this.#host, job));
       this.#react(change);
     }
-    const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from: this.instanceId, seq: seqs.to, after: seqs.after };
-    if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
-    if (outbox) notice.outbox = true;
-    this.#channel.post(notice);
   }
 
   /** Tell the other instances that a processor here found no job waiting. */

@@ -3,6 +3,7 @@
 // the channel — this shape, another version's, garbage, a forgery — only makes the receiver read
 // the log (see api/catch-up.ts). So tabs of different versions of the app coexist: whatever one
 // posts, the others look at the log.
+import type { QueueChange } from '../core/change.js';
 
 /** Bump when the shape changes; a receiver treats any other version as a bare "look at the log". */
 export const NOTICE_VERSION = 2;
@@ -28,6 +29,14 @@ export interface Notice {
    * first. (A hint older versions ignore.)
    */
   outbox?: true;
+}
+
+/** The notice for a transaction of instance `from` that took the seqs (after, to]. */
+export function changedNotice(from: string, changes: readonly QueueChange[], seqs: { after: number; to: number }, wroteOutbox: boolean): Notice {
+  const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from, seq: seqs.to, after: seqs.after };
+  if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
+  if (wroteOutbox) notice.outbox = true;
+  return notice;
 }
 
 /** The notice, or null when the message is not one this version understands (still a wake-up). */

@@ -349,7 +349,11 @@ export class WriteBatch {
     this.wroteOutbox = true;
   }
 
-  async commit(): Promise<void> {
+  /**
+   * Write meta and request the commit, before returning (throwing at once if the transaction is
+   * over already); the promise settles once committed.
+   */
+  commit(): Promise<void> {
     if (this.#removed) this.pruneRemovals();
     this.meta.version = this.version + 1;
     // Keep the last HEADS_KEPT versions, dropping older ones PRUNE_STEP at a time (one range delete).
@@ -358,7 +362,7 @@ export class WriteBatch {
     }
     this.#raw.objectStore('meta').put(this.meta);
     this.tx.commit?.();
-    await this.tx.done;
+    return this.tx.done;
   }
 
   abort(): void {

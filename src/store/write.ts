@@ -44,8 +44,8 @@ import { lossBehind, lostError, type QueueDB } from './open-db.js';
 import type { MetaRecord } from './schema.js';
 import { WriteBatch, type Known, type Prefetch } from './write-batch.js';
 
-export interface Written<T> {
-  result: T;
+/** What a transaction changes, known once its commit is requested. */
+export interface Committing {
   changes: QueueChange[];
   /** The seqs this transaction took: (after, to]. Nobody else can have taken any of them. */
   seqs: { after: number; to: number };
@@ -53,9 +53,22 @@ export interface Written<T> {
   wroteOutbox: boolean;
 }
 
+export interface Written<T> extends Committing {
+  result: T;
+}
+
 export interface WriteOptions {
   /** Read meta (no optimistic try): the transaction is then created before `write` returns, even on a retry. */
   read?: boolean;
+  /**
+   * Called when the commit is requested, before it completes: the time to tell other tabs. Any
+   * transaction begun after this one, in any tab, runs after it (IndexedDB starts transactions
+   * with overlapping scopes in the order they were created), so what they read includes these
+   * changes; a notice sent now lets them begin while this one is still being written to disk
+   * instead of a whole commit later. The commit may still fail (or a try from memory conflict and
+   * run again, calling this again): a notice is only ever a hint to read the log.
+   */
+  committing?: (change: Committing) => void;
 }
 
 /** A remembered meta record older than this (ms) is not used: it is read instead (see above). */
@@ -130,14 +143,14 @@ export async function write<T>(
   try {
     if (remembered) {
       try {
-        return await attempt(db, memory, neighbours, body, prefetch, remembered);
+        return await attempt(db, memory, neighbours, body, prefetch, remembered, options.committing);
       } catch (err) {
         memory.meta = null;
         if (lostError(db) || (err as JobtrailError | null)?.code === 'ERR_DATABASE_LOST') throw err;
         // A conflict (or a decision made from stale meta): again, reading meta.
       }
     }
-    return await attempt(db, memory, neighbours, body, prefetch, null).catch(async (err: unknown) => {
+    return await attempt(db, memory, neighbours, body, prefetch, null, options.committing).catch(async (err: unknown) => {
       throw (await lossBehind(db, err)) ?? (err instanceof JobtrailError ? err : storageError(err, doing));
     });
   } finally {
@@ -145,14 +158,25 @@ export async function write<T>(
   }
 }
 
-async function attempt<T>(db: QueueDB, memory: Memory, neighbours: Neighbours, body: (batch: WriteBatch) => Promise<T> | T, prefetch: Prefetch, meta: MetaRecord | null): Promise<Written<T>> {
+async function attempt<T>(
+  db: QueueDB,
+  memory: Memory,
+  neighbours: Neighbours,
+  body: (batch: WriteBatch) => Promise<T> | T,
+  prefetch: Prefetch,
+  meta: MetaRecord | null,
+  committing: WriteOptions['committing'],
+): Promise<Written<T>> {
   let batch: WriteBatch | undefined;
   try {
     // `known` is used only with remembered meta, and then holds at its version (both are set below).
     batch = await WriteBatch.begin(db, prefetch, { meta, waitingFloor: memory.waitingFloor, known: memory.known ?? undefined });
     const result = await body(batch);
     await settleLinks(batch);
-    await batch.commit();
+    const committed = batch.commit();
+    const change: Committing = { changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq }, wroteOutbox: batch.wroteOutbox };
+    committing?.(change);
+    await committed;
     // Remember what was committed (transactions on a database commit in the order they began).
     memory.meta = batch.meta;
     memory.at = performance.now();
@@ -162,7 +186,7 @@ async function attempt<T>(db: QueueDB, memory: Memory, neighbours: Neighbours, b
     // knew it at: nobody committed in between.
     memory.known = batch.knownAfter(batch.version === memory.knownAt ? memory.known : null, KNOWN_JOBS);
     memory.knownAt = batch.meta.version!;
-    return { result, changes: batch.changes, seqs: { after: batch.firstSeq, to: batch.meta.seq }, wroteOutbox: batch.wroteOutbox };
+    return { result, ...change };
   } catch (err) {
     batch?.abort();
     throw err;

@@ -3,6 +3,7 @@
 // only makes an instance read what was committed to the log after the last seq it has seen, and
 // what its listeners are told, what `finished()` settles with and whether a running job is aborted
 // all come from that read. Two Queue objects of one name in a test are two tabs.
+import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Queue } from '../../../src/index.js';
 import { makeQueue, next } from '../helpers.js';
@@ -66,9 +67,12 @@ describe('a forged notice', () => {
     expect(settled).toBe('pending');
     expect(seen.filter((e) => e.startsWith('completed'))).toEqual([]);
 
+    // The observer's own global:completed: its finished() may settle from a read of the job first.
+    const completed = when(observer, 'global:completed', (id) => id === job.id);
     await worker.process('upload', async () => 'real');
     expect(await finished).toBe('real');
-    expect(seen).toContain(`completed "${job.id}" "real"`);
+    await completed;
+    expect(seen.filter((e) => e.startsWith('completed'))).toEqual([`completed "${job.id}" "real"`]);
   });
 
   it('that a job failed rejects no finished() and emits no global:failed', async () => {
@@ -203,5 +207,33 @@ describe('any message makes an instance read the log', () => {
     // Its other events went with it; how it ended did not.
     const ending = seen.filter((e) => e.startsWith('completed') || e.startsWith('removed'));
     expect(ending).toEqual([`completed "${job.id}" {"url":"/files/1"}`, `removed "${job.id}"`]);
+  });
+});
+
+describe('a notice of a commit', () => {
+  it('goes out once the commit is requested, before it completes, and a read begun then sees the change', async () => {
+    const queue = makeQueue();
+    await queue.getJobCounts();
+    const other = await openDB(queue.dbName);
+    // Readwrite transactions of the queue that have completed.
+    let completed = 0;
+    const transaction = IDBDatabase.prototype.transaction;
+    vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      const tx = transaction.apply(this, args);
+      if (args[1] === 'readwrite') tx.addEventListener('complete', () => completed++);
+      return tx;
+    });
+    const posted: { completedBefore: number; record: Promise<{ id: string; state: string } | undefined> }[] = [];
+    const post = BroadcastChannel.prototype.postMessage;
+    vi.spyOn(BroadcastChannel.prototype, 'postMessage').mockImplementation(function (this: BroadcastChannel, message: unknown) {
+      // Another tab woken by the notice: its read begins now, on its own connection.
+      if ((message as { kind?: string }).kind === 'changed') posted.push({ completedBefore: completed, record: other.get('jobs', '1') });
+      post.call(this, message);
+    });
+    await queue.add('x', { n: 1 });
+    expect(completed).toBe(1);
+    expect(posted.map((p) => p.completedBefore)).toEqual([0]);
+    expect(await posted[0]!.record).toMatchObject({ id: '1', state: 'waiting' });
+    other.close();
   });
 });

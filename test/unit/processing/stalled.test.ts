@@ -145,7 +145,9 @@ describe('a live processor', () => {
       await release.promise;
       return 'done';
     });
+    // The watcher sweeps for stalled jobs but takes none: the job must run in q.
     await watcher.process(async () => 'watcher');
+    await watcher.pause(true);
     const job = await q.add('long', {});
     await started.promise;
     // Several lock durations and sweeps pass while the job runs.
