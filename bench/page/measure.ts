@@ -381,6 +381,21 @@ export async function rawReadLog(p: { queue: string }): Promise<Timed> {
   }
 }
 
+/**
+ * Delete every job projection of the queue behind jobtrail's back (raw IndexedDB), as if they were
+ * lost: the next rebuild then writes every one of them.
+ */
+export async function dropProjections(p: { queue: string }): Promise<void> {
+  const db = await openExisting(`${PREFIX}:${p.queue}`);
+  try {
+    const tx = db.transaction('jobs', 'readwrite');
+    tx.objectStore('jobs').clear();
+    await committed(tx);
+  } finally {
+    db.close();
+  }
+}
+
 export async function jobtrailRebuild(p: { queue: string; profile?: boolean }): Promise<Timed & { jobs: number }> {
   const queue = new Queue<BenchData, null>(p.queue, { prefix: PREFIX });
   try {

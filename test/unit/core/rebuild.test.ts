@@ -36,6 +36,31 @@ async function busyQueue(): Promise<Queue> {
 
 const byId = (records: JobRecord[]) => [...records].sort((a, b) => a.id.localeCompare(b.id));
 
+/** The ids of the job projections written (put) and deleted while `run` runs. */
+async function jobWrites(run: () => Promise<unknown>): Promise<{ put: string[]; deleted: unknown[] }> {
+  const proto = globalThis.IDBObjectStore.prototype;
+  const { put, delete: del, clear } = proto;
+  const seen = { put: [] as string[], deleted: [] as unknown[] };
+  proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    if (this.name === 'jobs') seen.put.push((args[0] as JobRecord).id);
+    return put.apply(this, args);
+  };
+  proto.delete = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['delete']>) {
+    if (this.name === 'jobs') seen.deleted.push(args[0]);
+    return del.apply(this, args);
+  };
+  proto.clear = function (this: IDBObjectStore) {
+    if (this.name === 'jobs') seen.deleted.push('everything');
+    return clear.apply(this);
+  };
+  try {
+    await run();
+  } finally {
+    Object.assign(proto, { put, delete: del, clear });
+  }
+  return seen;
+}
+
 describe('rebuild()', () => {
   it('on a healthy queue, changes nothing and reports what it folded', async () => {
     const queue = await busyQueue();
@@ -46,6 +71,32 @@ describe('rebuild()', () => {
     expect(byId(after.jobs)).toEqual(byId(before.jobs));
     expect(after.meta!.counts).toEqual(before.meta!.counts);
     expect(after.meta!.lastId).toBe(before.meta!.lastId);
+  });
+
+  it('writes only the projections that differ from what the log folds to', async () => {
+    const queue = await busyQueue();
+    expect(await jobWrites(() => queue.rebuild())).toEqual({ put: [], deleted: [] });
+
+    await tamper(queue, async (db) => {
+      const three = (await db.get('jobs', '3')) as JobRecord;
+      await db.put('jobs', { ...three, job: { ...three.job, progress: 99 } });
+      await db.delete('jobs', '4');
+      await db.put('jobs', { ...three, id: 'ghost' });
+    });
+    const writes = await jobWrites(() => queue.rebuild());
+    expect(writes.put.sort()).toEqual(['3', '4']);
+    expect(writes.deleted).toEqual(['ghost']);
+    expect((await queue.getJob(3))!.progress).toBe(30);
+  });
+
+  it('writes again a projection whose data it cannot compare, and it comes back the same', async () => {
+    const queue = makeQueue<unknown>();
+    await queue.add({ plain: [1, { two: 2 }] });
+    await queue.add({ map: new Map([['k', new Date(7)]]) });
+    const before = await stored(queue);
+    const writes = await jobWrites(() => queue.rebuild());
+    expect(writes).toEqual({ put: ['2'], deleted: [] });
+    expect(byId((await stored(queue)).jobs)).toEqual(byId(before.jobs));
   });
 
   it('repairs a corrupted, a missing and a stray projection record, and the counts', async () => {
