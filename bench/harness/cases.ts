@@ -333,6 +333,9 @@ const steadyState: Case = {
     await withTab(ctx, async (tab) => {
       const jt = await tab.run<Timed>('jobtrailProcess', { n: profileJobs, concurrency: 1, worker: false, removeOnComplete: true, churn, profile: true });
       ctx.profiles.push({ id: 'S.c1', title: `processing with removeOnComplete, concurrency 1, after ${fmt(churn)} removed`, jobs: jt.n, wallMs: jt.ms, profile: jt.profile! });
+      // Against 3.c16's pass: what removing each finished job adds at concurrency 16.
+      const top16 = await tab.run<Timed>('jobtrailProcess', { n: profileJobs, concurrency: top, worker: false, removeOnComplete: true, churn: 0, profile: true });
+      ctx.profiles.push({ id: `S.c${top}`, title: `processing with removeOnComplete, concurrency ${top}, fresh database`, jobs: top16.n, wallMs: top16.ms, profile: top16.profile! });
     });
     return rows;
   },

@@ -55,6 +55,54 @@ function processWrites(tx: IDBTransaction, jobs: Job[], i: number, n: number): v
   tx.objectStore('meta').put({ ...emptyMeta(), seq, lastId: n });
 }
 
+/** Jobs per transaction in the batched shapes: about what concurrency 16 puts in one (BENCHMARKS.md). */
+const BATCH = 8;
+
+/**
+ * How a batched shape finishes a job: it stays (`keep`), or removeOnComplete deletes its events and
+ * projection and records its removal — after writing its completed event and projection
+ * (`write-then-delete`, the store before 2026-12-02) or without ever writing them (`at-once`, the
+ * store now: WriteBatch.append's `removeIf`).
+ */
+type Finishing = 'keep' | 'write-then-delete' | 'at-once';
+
+/**
+ * The writes of one processing transaction at concurrency 16: finish the BATCH jobs claimed by the
+ * transaction before, claim the next BATCH. Seqs: job k's added event is k + 1, its active and
+ * completed events N + 2k + 1 and + 2, its removal 3N + k + 1 (N jobs in all).
+ */
+function batchWrites(tx: IDBTransaction, jobs: Job[], i: number, finishing: Finishing): void {
+  const now = Date.now();
+  const n = jobs.length;
+  const events = tx.objectStore('events');
+  const store = tx.objectStore('jobs');
+  const activeOf = (k: number) => {
+    const active: JobEvent = { type: 'active', time: now, payload: { token: `t${k}`, owner: 'bench' } };
+    return { event: active, record: project(jobs[k]!.waiting, jobs[k]!.waiting.id, active, n + 2 * k + 1) };
+  };
+  for (let k = i * BATCH; k < (i + 1) * BATCH; k++) {
+    const done = k - BATCH;
+    if (done >= 0) {
+      const completed: JobEvent = { type: 'completed', time: now, payload: { token: `t${done}`, returnvalue: null } };
+      const record = project(activeOf(done).record, jobs[done]!.waiting.id, completed, n + 2 * done + 2);
+      if (finishing !== 'at-once') {
+        events.put({ ...completed, seq: record.seq, jobId: record.id });
+        store.put(record);
+      }
+      if (finishing !== 'keep') {
+        const stored = finishing === 'at-once' ? record.seqs!.slice(0, -1) : record.seqs!;
+        for (const seq of stored) events.delete(seq);
+        store.delete(record.id);
+        tx.objectStore('removals').put({ seq: 3 * n + done + 1, jobId: record.id, state: 'completed', lastSeq: record.seq, returnvalue: null });
+      }
+    }
+    const { event, record } = activeOf(k);
+    events.put({ ...event, seq: record.seq, jobId: record.id });
+    store.put(record);
+  }
+  tx.objectStore('meta').put({ ...emptyMeta(), seq: 3 * n, lastId: n });
+}
+
 /**
  * Add-like and process-like transactions, one per job, each shape on its own fresh database: the
  * writes alone, with the reads a transaction makes after another tab wrote (meta among them), and
@@ -98,16 +146,37 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
       processWrites(tx, jobs, i, p.n);
     },
   };
+  // Concurrency 16, with and without removeOnComplete: what deleting a finished job costs IndexedDB.
+  const batched = makeJobs(p.n * BATCH);
+  const head8 = (tx: IDBTransaction, i: number) => tx.objectStore('head').add({ v: i + 1 });
+  const batchedShapes: Record<string, (tx: IDBTransaction, i: number) => Promise<void>> = {
+    [`process ${BATCH} jobs: the head + their writes, no read${SCOPED}`]: async (tx, i) => {
+      head8(tx, i);
+      batchWrites(tx, batched, i, 'keep');
+    },
+    [`process ${BATCH} jobs, removeOnComplete: the same, then delete each one's events and projection + its removal record${SCOPED}`]: async (tx, i) => {
+      head8(tx, i);
+      batchWrites(tx, batched, i, 'write-then-delete');
+    },
+    [`process ${BATCH} jobs, removeOnComplete, the last event and projection never written${SCOPED} (jobtrail)`]: async (tx, i) => {
+      head8(tx, i);
+      batchWrites(tx, batched, i, 'at-once');
+    },
+  };
   const out: ShapeTimes = {};
-  for (const [label, body] of Object.entries(shapes)) {
+  for (const [label, body] of [...Object.entries(shapes), ...Object.entries(batchedShapes)]) {
     const name = dbName(p.prefix, freshName('shapes'));
     (await openQueueDb(name, { onLost: () => {} })).close();
     const db = await openExisting(name);
     const scope = label.includes(SCOPED) ? JOBTRAIL_SCOPE : STORES;
     try {
       if (label.startsWith('process')) {
-        const fill = db.transaction(['jobs'], 'readwrite');
-        for (const job of jobs) fill.objectStore('jobs').put(job.waiting);
+        // The jobs waiting, and their added events (a removal deletes them).
+        const fill = db.transaction(['jobs', 'events'], 'readwrite');
+        for (const job of label in batchedShapes ? batched : jobs) {
+          fill.objectStore('jobs').put(job.waiting);
+          fill.objectStore('events').put(job.added);
+        }
         await committed(fill);
       }
       const t0 = performance.now();

@@ -4,6 +4,7 @@
 // A stale claim or a refused event skips that job alone; the rest of the batch goes on.
 import type { AttemptOutcome } from '../core/decide.js';
 import { JobtrailError } from '../core/errors.js';
+import type { JobState } from '../core/types.js';
 import type { JobRecord } from './record.js';
 import { settleLinks } from './deliver.js';
 import { applyKeep } from './remove-jobs.js';
@@ -43,30 +44,34 @@ export async function finishJobs(batch: WriteBatch, finishes: readonly Finish[],
 
 async function finishOne(batch: WriteBatch, { jobId, token, outcome, error }: Finish, prev: JobRecord | undefined, now: number): Promise<Finished> {
   if (!prev) return { record: null, error: new JobtrailError('ERR_NOT_FOUND', `Job ${jobId} was removed while it ran`) };
+  const { removeOnComplete, removeOnFail } = prev.job.opts;
+  const keepOf = (state: JobState) => (state === 'completed' ? removeOnComplete : state === 'failed' ? removeOnFail : undefined);
+  // A job removed as it finishes goes in the same append: its last event and projection are never written.
+  const goesAtOnce = (next: JobRecord) => keepOf(next.state) === true;
   let record: JobRecord;
   try {
     if (outcome.type === 'completed') {
       try {
-        record = batch.append(prev, jobId, { type: 'completed', time: now, payload: { token, returnvalue: outcome.returnvalue } });
+        record = batch.append(prev, jobId, { type: 'completed', time: now, payload: { token, returnvalue: outcome.returnvalue } }, goesAtOnce);
       } catch (err) {
         if ((err as JobtrailError).code !== 'ERR_NOT_CLONEABLE') throw err;
         // A result IndexedDB cannot store fails the attempt instead of losing the job.
         const payload = { token, failedReason: (err as Error).message, stack: (err as Error).stack ?? null, retryDelay: null };
-        record = batch.append(prev, jobId, { type: 'failed', time: now, payload });
+        record = batch.append(prev, jobId, { type: 'failed', time: now, payload }, goesAtOnce);
       }
     } else if (outcome.type === 'postponed') {
       const payload = { token, delay: outcome.delay, reason: outcome.reason };
       record = batch.append(prev, jobId, { type: 'postponed', time: now, payload });
     } else {
       const { failedReason, stack, retryDelay } = outcome;
-      record = batch.append(prev, jobId, { type: 'failed', time: now, payload: { token, failedReason, stack, retryDelay } });
+      record = batch.append(prev, jobId, { type: 'failed', time: now, payload: { token, failedReason, stack, retryDelay } }, goesAtOnce);
     }
   } catch (err) {
     if (err instanceof JobtrailError) return { record: null, error: err };
     throw err;
   }
   if (error && record.state !== 'completed') batch.changes[batch.changes.length - 1]!.error = error;
-  const keep = record.state === 'completed' ? record.job.opts.removeOnComplete : record.state === 'failed' ? record.job.opts.removeOnFail : undefined;
-  const removed = await applyKeep(batch, record, keep, now);
+  if (batch.removed(jobId)) return { record: null };
+  const removed = await applyKeep(batch, record, keepOf(record.state), now);
   return { record: removed.some((r) => r.id === record.id) ? null : record };
 }

@@ -182,20 +182,31 @@ export class WriteBatch {
   /**
    * Fold `event` into the job and write event and projection. Throws when the machine refuses the
    * event; nothing is written then, and the rest of the batch may go on.
+   *
+   * `removeIf`: the job goes at once if the folded record says so (removeOnComplete: true). Then
+   * neither the event nor the projection is written, only the removal: writing them to delete them
+   * in the same transaction was, with the deletes, most of what removeOnComplete cost IndexedDB
+   * (BENCHMARKS.md's transaction shapes), and nobody could ever have read them. The event still
+   * takes its seq, and everything else happens as if it had been written: counts, metrics, the
+   * messages of a flow, the changes. Only for a record that lists its events' seqs (else `remove`
+   * must read them, which append cannot: it is synchronous); check `removed` afterwards.
    */
-  append(prev: JobRecord | undefined, jobId: string, event: JobEvent): JobRecord {
+  append(prev: JobRecord | undefined, jobId: string, event: JobEvent, removeIf?: (next: JobRecord) => boolean): JobRecord {
     const seq = this.meta.seq + 1;
     const next = project(prev, jobId, event, seq);
+    const goes = prev?.seqs !== undefined && removeIf?.(next) === true;
     try {
-      // put() clones synchronously: uncloneable data throws here, before anything is written.
-      this.#raw.objectStore('events').put({ ...event, seq, jobId, state: next.state });
+      // put() clones synchronously: uncloneable data throws here, before anything is written. (The
+      // removal record holds the job's outcome, so it clones what the event would.)
+      if (goes) this.#raw.objectStore('removals').put(removalOf(next, seq + 1));
+      else this.#raw.objectStore('events').put({ ...event, seq, jobId, state: next.state });
     } catch (err) {
       throw notCloneable(err, jobId, event);
     }
     this.meta.seq = seq;
     this.#early.delete(jobId); // an early read of this job is stale now
     if (prev?.state === 'waiting' || next.state === 'waiting') this.#waitingTouched = true;
-    this.#raw.objectStore('jobs').put(next);
+    if (!goes) this.#raw.objectStore('jobs').put(next);
     this.#written.set(jobId, next);
     // Any change to a waiting job (joining, moving, new data) edits the line; leaving it only shortens it.
     if (next.state === 'waiting') this.#lineEdits++;
@@ -219,7 +230,14 @@ export class WriteBatch {
     const failing = event.type === 'failed' || event.type === 'stalled' || (event.type === 'childFailed' && next.state === 'failed');
     if (failing && next.job.failedReason) change.failedReason = next.job.failedReason;
     this.changes.push(change);
+    // Its removal record is written already; the events stored before this one go now.
+    if (goes) this.#removeStored(next, prev.seqs!);
     return next;
+  }
+
+  /** The job was removed in this transaction (by `remove`, or by `append`'s `removeIf`). */
+  removed(jobId: string): boolean {
+    return this.#written.get(jobId) === null;
   }
 
   appendQueueEvent(event: QueueEvent): void {
@@ -234,9 +252,15 @@ export class WriteBatch {
    * flow, its parent hears of it (unless it completed), and the children it still waited for go too.
    */
   async remove(record: JobRecord): Promise<void> {
-    if (record.flow) this.messages.push(...removalMessages(this.#ownQueue(), record.job, record.state, Date.now()));
     // The seqs the record keeps need no read; an older record's (or a long history's) are looked up.
     const keys = record.seqs ?? (await this.tx.objectStore('events').index('byJob').getAllKeys(jobEventsRange(record.id)));
+    this.#raw.objectStore('removals').put(removalOf(record, this.meta.seq + 1));
+    this.#removeStored(record, keys);
+  }
+
+  /** The rest of a removal whose removal record (at seq + 1) is written: delete `keys` and the projection, then count. */
+  #removeStored(record: JobRecord, keys: readonly IDBValidKey[]): void {
+    if (record.flow) this.messages.push(...removalMessages(this.#ownQueue(), record.job, record.state, Date.now()));
     const events = this.#raw.objectStore('events');
     for (const key of keys) events.delete(key);
     this.#raw.objectStore('jobs').delete(record.id);
@@ -248,10 +272,6 @@ export class WriteBatch {
     }
     this.meta.counts[record.state]--;
     const seq = ++this.meta.seq;
-    const removal: RemovalRecord = { seq, jobId: record.id, state: record.state, lastSeq: record.seq };
-    if (record.state === 'completed') removal.returnvalue = record.job.returnvalue;
-    if (record.state === 'failed') removal.failedReason = record.job.failedReason ?? 'failed';
-    this.#raw.objectStore('removals').put(removal);
     this.#removed = true;
     this.changes.push({ seq, jobId: record.id, type: 'removed', state: record.state, job: record.job });
   }
@@ -394,6 +414,14 @@ export class WriteBatch {
     const floor = this.meta.floors[state];
     if (floor && compareRank(rank, floor) < 0) this.meta.floors[state] = rank;
   }
+}
+
+/** The record of a job's removal at `seq`, with its outcome if it had finished (for instances catching up). */
+function removalOf(record: JobRecord, seq: number): RemovalRecord {
+  const removal: RemovalRecord = { seq, jobId: record.id, state: record.state, lastSeq: record.seq };
+  if (record.state === 'completed') removal.returnvalue = record.job.returnvalue;
+  if (record.state === 'failed') removal.failedReason = record.job.failedReason ?? 'failed';
+  return removal;
 }
 
 const CLONED: Partial<Record<JobEvent['type'], string>> = {

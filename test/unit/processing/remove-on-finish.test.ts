@@ -145,3 +145,53 @@ describe('removal without reading the log', () => {
     expect(await idsInLog()).toEqual([]);
   });
 });
+
+describe('a job removed as it finishes', () => {
+  /** Every put of `jobId`'s events and projection while `run` runs. */
+  async function putsOf(jobId: string, run: () => Promise<unknown>): Promise<string[]> {
+    const proto = globalThis.IDBObjectStore.prototype;
+    const put = proto.put;
+    const puts: string[] = [];
+    proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      const value = args[0] as { id?: string; jobId?: string; type?: string; state?: string };
+      if (this.name === 'events' && value.jobId === jobId) puts.push(`event ${value.type}`);
+      if (this.name === 'jobs' && value.id === jobId) puts.push(`job ${value.state}`);
+      if (this.name === 'removals' && value.jobId === jobId) puts.push(`removal ${value.state}`);
+      return put.apply(this, args);
+    };
+    try {
+      await run();
+    } finally {
+      proto.put = put;
+    }
+    return puts;
+  }
+
+  it('never writes its last event and projection, only the removal (removeOnComplete / removeOnFail: true)', async () => {
+    const q = makeQueue<number>();
+    const done = await q.add('x', 1, { removeOnComplete: true });
+    const failed = await q.add('x', 2, { removeOnFail: true });
+    const puts = await putsOf(done.id, async () => {
+      await q.process(async (job) => {
+        if (job.data === 2) throw new Error('two');
+        return job.data * 10;
+      });
+      expect(await done.finished()).toBe(10);
+      await expect(failed.finished()).rejects.toThrow('two');
+    });
+    expect(puts).toEqual(['event active', 'job active', 'removal completed']);
+    expect(await idsInLog()).toEqual([]);
+    expect(await q.getJobCounts()).toMatchObject({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    const metrics = await q.getMetrics('completed');
+    expect(metrics.count).toBe(1);
+  });
+
+  it('with a result IndexedDB cannot store: the attempt fails, and the job stays if removeOnFail says so', async () => {
+    const q = makeQueue();
+    await q.process(async () => ({ next: () => 1 }));
+    const job = await q.add('x', {}, { removeOnComplete: true });
+    await expect(job.finished()).rejects.toThrow(/^Job 1's return value is not cloneable/);
+    expect(await (await q.getJob(job.id))!.getState()).toBe('failed');
+    expect((await q.getJob(job.id))!.failedReason).toMatch(/^Job 1's return value is not cloneable/);
+  });
+});
