@@ -57,6 +57,9 @@ function processWrites(tx: IDBTransaction, jobs: Job[], i: number, n: number): v
 
 /** Jobs per transaction in the batched shapes: about what concurrency 16 puts in one (BENCHMARKS.md). */
 const BATCH = 8;
+/** Jobs per transaction in the shape that says how far larger transactions could go. */
+const BIG = 64;
+const BIG_LABEL = `process ${BIG} jobs per transaction, the same writes, per ${BATCH} jobs${SCOPED}`;
 
 /**
  * How a batched shape finishes a job: it stays (`keep`), or removeOnComplete deletes its events and
@@ -71,7 +74,7 @@ type Finishing = 'keep' | 'write-then-delete' | 'at-once';
  * transaction before, claim the next BATCH. Seqs: job k's added event is k + 1, its active and
  * completed events N + 2k + 1 and + 2, its removal 3N + k + 1 (N jobs in all).
  */
-function batchWrites(tx: IDBTransaction, jobs: Job[], i: number, finishing: Finishing): void {
+function batchWrites(tx: IDBTransaction, jobs: Job[], i: number, finishing: Finishing, size = BATCH): void {
   const now = Date.now();
   const n = jobs.length;
   const events = tx.objectStore('events');
@@ -80,8 +83,8 @@ function batchWrites(tx: IDBTransaction, jobs: Job[], i: number, finishing: Fini
     const active: JobEvent = { type: 'active', time: now, payload: { token: `t${k}`, owner: 'bench' } };
     return { event: active, record: project(jobs[k]!.waiting, jobs[k]!.waiting.id, active, n + 2 * k + 1) };
   };
-  for (let k = i * BATCH; k < (i + 1) * BATCH; k++) {
-    const done = k - BATCH;
+  for (let k = i * size; k < (i + 1) * size; k++) {
+    const done = k - size;
     if (done >= 0) {
       const completed: JobEvent = { type: 'completed', time: now, payload: { token: `t${done}`, returnvalue: null } };
       const record = project(activeOf(done).record, jobs[done]!.waiting.id, completed, n + 2 * done + 2);
@@ -154,6 +157,10 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
       head8(tx, i);
       batchWrites(tx, batched, i, 'keep');
     },
+    [BIG_LABEL]: async (tx, i) => {
+      head8(tx, i);
+      batchWrites(tx, batched, i, 'keep', BIG);
+    },
     [`process ${BATCH} jobs, removeOnComplete: the same, then delete each one's events and projection + its removal record${SCOPED}`]: async (tx, i) => {
       head8(tx, i);
       batchWrites(tx, batched, i, 'write-then-delete');
@@ -180,13 +187,15 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
         await committed(fill);
       }
       const t0 = performance.now();
-      for (let i = 0; i < p.n; i++) {
+      // The big shape does the jobs of BIG / BATCH batched transactions in each of its own.
+      const transactions = label === BIG_LABEL ? Math.floor(p.n / (BIG / BATCH)) : p.n;
+      for (let i = 0; i < transactions; i++) {
         const tx = db.transaction(scope, 'readwrite');
         await body(tx, i);
         tx.commit();
         await committed(tx);
       }
-      out[label] = (performance.now() - t0) / p.n;
+      out[label] = ((performance.now() - t0) / transactions) * (label === BIG_LABEL ? BATCH / BIG : 1);
     } finally {
       db.close();
       await deleteDb(name);
