@@ -1,6 +1,6 @@
 // How busy the machine was around each case: the load average before and after it, and, on Linux,
-// how much CPU the rest of the machine used while the case ran (all CPU time less the bench's own:
-// this process and its children, Chromium among them), in cores.
+// how much CPU the rest of the machine used while the case ran (the own CPU time of every process
+// outside the bench, which is this process and its descendants, Chromium among them), in cores.
 //
 // What decides whether BENCHMARKS.md may be written: the 1-minute load average when the run starts
 // (the runner waits up to QUIET_WAIT_MS for it to fall to MAX_LOAD), and, during every case, the
@@ -34,9 +34,12 @@ export interface CaseLoad {
 
 interface CpuSample {
   at: number;
-  /** All CPUs' busy time, and the bench process tree's, in clock ticks. */
+  /** All CPUs' busy time, in clock ticks. */
   busy: number;
-  bench: number;
+  /** Each process's own CPU time (utime + stime, without its reaped children's), in clock ticks. */
+  own: Map<number, number>;
+  /** The processes of the bench: this one and its descendants. */
+  bench: Set<number>;
 }
 
 const TICKS_PER_S = 100;
@@ -55,7 +58,7 @@ function sampleCpu(): CpuSample | null {
         // The command name is in parentheses and may hold spaces: the fields start after it.
         const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         parents.set(Number(entry), Number(rest[1]));
-        times.set(Number(entry), Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]));
+        times.set(Number(entry), Number(rest[11]) + Number(rest[12]));
       } catch {
         // the process ended meanwhile
       }
@@ -64,9 +67,9 @@ function sampleCpu(): CpuSample | null {
       for (let p = pid, hops = 0; p > 1 && hops < 64; p = parents.get(p) ?? 0, hops++) if (p === process.pid) return true;
       return false;
     };
-    let bench = 0;
-    for (const [pid, t] of times) if (mine(pid)) bench += t;
-    return { at: performance.now(), busy, bench };
+    const bench = new Set<number>();
+    for (const pid of times.keys()) if (mine(pid)) bench.add(pid);
+    return { at: performance.now(), busy, own: times, bench };
   } catch {
     return null;
   }
@@ -81,9 +84,18 @@ export function watchLoad(id: string, title: string): () => CaseLoad {
     const seconds = ((end?.at ?? performance.now()) - (cpu?.at ?? 0)) / 1000;
     const load: CaseLoad = { id, title, seconds, loadBefore, loadAfter: loadavg() };
     if (cpu && end && seconds > 0) {
-      // A child that ended (a closed tab's renderer) left its ticks in its parent's cutime/cstime.
-      load.benchCores = (end.bench - cpu.bench) / TICKS_PER_S / seconds;
-      load.othersCores = Math.max(0, (end.busy - cpu.busy - (end.bench - cpu.bench)) / TICKS_PER_S / seconds);
+      // The others, counted process by process (their own time, not their reaped children's): the
+      // bench's time cannot be summed over its tree, as Chromium's processes that outlive their
+      // parent are reparented to init, whose children's time then leaves the tree. A process of the
+      // bench at either end stays the bench's; one of the others that ended meanwhile is missed.
+      let others = 0;
+      for (const [pid, ticks] of end.own) {
+        if (end.bench.has(pid) || cpu.bench.has(pid)) continue;
+        others += ticks - (cpu.own.get(pid) ?? 0);
+      }
+      const busy = end.busy - cpu.busy;
+      load.othersCores = Math.max(0, others) / TICKS_PER_S / seconds;
+      load.benchCores = Math.max(0, busy - others) / TICKS_PER_S / seconds;
     }
     return load;
   };
