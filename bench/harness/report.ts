@@ -199,8 +199,8 @@ wall time a readwrite transaction was open ("busy"), and the requests per job.
 ${markdownTable(['#', 'pass', 'rw tx / job', 'ro tx / job', 'µs / rw tx', 'busy', 'requests / job'], profileRows(results.profiles))}
 
 The same transactions in plain IndexedDB, on a database with jobtrail's schema and records made by jobtrail's own
-projection code (bench/page/tx-shapes.ts), one transaction per job (in the last four, 16 jobs per transaction, what
-concurrency 16 puts in one, or 64 reported per 16), median over the runs:
+projection code (bench/page/tx-shapes.ts), one transaction per job (the bulk rows: 10,000 in one, per job; the last
+four: 16 jobs per transaction, what concurrency 16 puts in one, or 64 reported per 16), median over the runs:
 
 ${markdownTable(['transaction shape', 'µs per transaction', 'vs one raw put'], shapeRows(results.shapes))}
 

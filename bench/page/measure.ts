@@ -528,7 +528,12 @@ export async function hello(): Promise<{ crossOriginIsolated: boolean; userAgent
 /** Diagnostics: jobtrail's transaction shapes in plain IndexedDB (see tx-shapes.ts), ms per tx. */
 export async function transactionShapes(p: { n: number }): Promise<ShapeTimes> {
   const raw = await rawSinglePut({ n: p.n });
-  return { 'raw: one put per transaction (the baseline)': raw.ms / raw.n, ...(await txShapes({ prefix: PREFIX, n: p.n })) };
+  const bulk = await rawBatchedPut({ n: 10_000 });
+  return {
+    'raw: one put per transaction (the baseline)': raw.ms / raw.n,
+    'raw: 10,000 puts in one transaction, per put (addBulk\'s baseline)': bulk.ms / bulk.n,
+    ...(await txShapes({ prefix: PREFIX, n: p.n })),
+  };
 }
 
 // ---- F: the fold ---------------------------------------------------------------------------------

@@ -106,6 +106,33 @@ function batchWrites(tx: IDBTransaction, jobs: Job[], i: number, finishing: Fini
   tx.objectStore('meta').put({ ...emptyMeta(), seq: 3 * n, lastId: n });
 }
 
+/** Jobs in the bulk shape's one transaction. */
+const BULK = 10_000;
+const BULK_LABEL = `addBulk: ${BULK.toLocaleString('en-US')} events + jobs + meta in one transaction, per job`;
+
+/** addBulk()'s writes for `jobs` in one transaction of a fresh database of jobtrail's schema: ms per job. */
+async function bulkAdd(prefix: string, jobs: Job[]): Promise<number> {
+  const name = dbName(prefix, freshName('shapes'));
+  (await openQueueDb(name, { onLost: () => {} })).close();
+  const db = await openExisting(name);
+  try {
+    const t0 = performance.now();
+    const tx = db.transaction(JOBTRAIL_SCOPE, 'readwrite');
+    tx.objectStore('head').add({ v: 1 });
+    for (const job of jobs) {
+      tx.objectStore('events').put(job.added);
+      tx.objectStore('jobs').put(job.waiting);
+    }
+    tx.objectStore('meta').put({ ...emptyMeta(), seq: jobs.length, lastId: jobs.length });
+    tx.commit();
+    await committed(tx);
+    return (performance.now() - t0) / jobs.length;
+  } finally {
+    db.close();
+    await deleteDb(name);
+  }
+}
+
 /**
  * Add-like and process-like transactions, one per job, each shape on its own fresh database: the
  * writes alone, with the reads a transaction makes after another tab wrote (meta among them), and
@@ -171,6 +198,7 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
     },
   };
   const out: ShapeTimes = {};
+  out[BULK_LABEL] = await bulkAdd(p.prefix, makeJobs(BULK));
   for (const [label, body] of [...Object.entries(shapes), ...Object.entries(batchedShapes)]) {
     const name = dbName(p.prefix, freshName('shapes'));
     (await openQueueDb(name, { onLost: () => {} })).close();
