@@ -178,22 +178,21 @@ export async function txShapes(p: { prefix: string; n: number }): Promise<ShapeT
   };
   // Concurrency 16, with and without removeOnComplete: what deleting a finished job costs IndexedDB.
   const batched = makeJobs(p.n * BATCH);
-  const head8 = (tx: IDBTransaction, i: number) => tx.objectStore('head').add({ v: i + 1 });
   const batchedShapes: Record<string, (tx: IDBTransaction, i: number) => Promise<void>> = {
     [`process ${BATCH} jobs: the head + their writes, no read${SCOPED}`]: async (tx, i) => {
-      head8(tx, i);
+      head(tx, i);
       batchWrites(tx, batched, i, 'keep');
     },
     [BIG_LABEL]: async (tx, i) => {
-      head8(tx, i);
+      head(tx, i);
       batchWrites(tx, batched, i, 'keep', BIG);
     },
     [`process ${BATCH} jobs, removeOnComplete: the same, then delete each one's events and projection + its removal record${SCOPED}`]: async (tx, i) => {
-      head8(tx, i);
+      head(tx, i);
       batchWrites(tx, batched, i, 'write-then-delete');
     },
     [`process ${BATCH} jobs, removeOnComplete, the last event and projection never written${SCOPED} (jobtrail)`]: async (tx, i) => {
-      head8(tx, i);
+      head(tx, i);
       batchWrites(tx, batched, i, 'at-once');
     },
   };

@@ -62,9 +62,7 @@ export class FlowLinks {
     // "look", as soon as the commit is requested (see WriteOptions.committing).
     const channel = this.#peer(queueName).channel;
     const { result, wroteOutbox } = await write(await this.#db(queueName), doing, body, {}, {
-      committing: ({ changes, seqs, wroteOutbox: outbox }) => {
-        if (changes.length > 0 || outbox) channel.post(changedNotice(this.#id, changes, seqs, outbox));
-      },
+      committing: ({ changes, seqs, wroteOutbox: outbox }) => channel.post(changedNotice(this.#id, changes, seqs, outbox)),
     });
     if (wroteOutbox) void this.drain(queueName);
     return result;

@@ -713,7 +713,7 @@ export class Queue<Data = unknown, Result = unknown> {
    * WriteOptions.committing): their reads run after it, and a notice is a hint either way.
    */
   readonly #announce = ({ changes, seqs, wroteOutbox }: Committing): void => {
-    if (changes.length > 0 || wroteOutbox) this.#channel.post(changedNotice(this.instanceId, changes, seqs, wroteOutbox));
+    this.#channel.post(changedNotice(this.instanceId, changes, seqs, wroteOutbox));
   };
 
   /** After a commit here: what this instance has seen of the log, its listeners, the outbox. */

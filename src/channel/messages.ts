@@ -31,8 +31,9 @@ export interface Notice {
   outbox?: true;
 }
 
-/** The notice for a transaction of instance `from` that took the seqs (after, to]. */
-export function changedNotice(from: string, changes: readonly QueueChange[], seqs: { after: number; to: number }, wroteOutbox: boolean): Notice {
+/** The notice for a transaction of instance `from` that took the seqs (after, to]; null if it changed nothing. */
+export function changedNotice(from: string, changes: readonly QueueChange[], seqs: { after: number; to: number }, wroteOutbox: boolean): Notice | null {
+  if (changes.length === 0 && !wroteOutbox) return null;
   const notice: Notice = { v: NOTICE_VERSION, kind: 'changed', from, seq: seqs.to, after: seqs.after };
   if (changes.some((c) => c.state === 'waiting' || c.state === 'delayed' || c.type === 'resumed')) notice.work = true;
   if (wroteOutbox) notice.outbox = true;

@@ -19,8 +19,9 @@ export class NoticeChannel {
     this.channel.onmessageerror = () => this.onNotice(null);
   }
 
-  post(notice: Notice): void {
-    if (!this.channel) return;
+  /** Post `notice` (nothing for null: see changedNotice). */
+  post(notice: Notice | null): void {
+    if (!this.channel || !notice) return;
     try {
       this.channel.postMessage(notice);
     } catch (err) {

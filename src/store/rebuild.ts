@@ -28,8 +28,7 @@ export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; s
     let paused = false;
     let lastSeq = 0;
     let total = 0;
-    for (;;) {
-      const page: StoredEvent[] = await events.getAll(IDBKeyRange.lowerBound(lastSeq, true), PAGE);
+    for await (const page of pages<StoredEvent>(events, (event) => event.seq)) {
       for (const event of page) {
         if (event.schedulerId !== undefined) {
           try {
@@ -52,8 +51,7 @@ export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; s
         }
       }
       total += page.length;
-      if (page.length < PAGE) break;
-      lastSeq = page[page.length - 1]!.seq;
+      lastSeq = page.at(-1)?.seq ?? lastSeq;
     }
     for (const state of JOB_STATES) meta.counts[state] = 0;
     meta.floors = {};
@@ -80,12 +78,9 @@ export async function rebuildProjections(db: QueueDB): Promise<{ jobs: number; s
  * failed one aborts the transaction, which `write` reports).
  */
 async function writeChanged(tx: WriteBatch['tx'], jobs: Map<string, JobRecord>): Promise<void> {
-  const store = tx.objectStore('jobs');
   const raw = (unwrap(tx) as IDBTransaction).objectStore('jobs');
   const unmatched = new Map(jobs);
-  let range: IDBKeyRange | undefined;
-  for (;;) {
-    const page: JobRecord[] = await store.getAll(range, PAGE);
+  for await (const page of pages<JobRecord>(tx.objectStore('jobs'), (record) => record.id)) {
     for (const stored of page) {
       const folded = unmatched.get(stored.id);
       if (!folded) raw.delete(stored.id);
@@ -94,8 +89,17 @@ async function writeChanged(tx: WriteBatch['tx'], jobs: Map<string, JobRecord>):
         if (!surelyEqual(stored, folded)) raw.put(folded);
       }
     }
-    if (page.length < PAGE) break;
-    range = IDBKeyRange.lowerBound(page[page.length - 1]!.id, true);
   }
   for (const record of unmatched.values()) raw.put(record);
+}
+
+/** A store's records in key order, PAGE at a time: one getAll each, from the key of the last one read. */
+async function* pages<T>(store: { getAll(range?: IDBKeyRange, count?: number): Promise<unknown[]> }, keyOf: (record: T) => IDBValidKey): AsyncGenerator<T[]> {
+  let range: IDBKeyRange | undefined;
+  for (;;) {
+    const page = (await store.getAll(range, PAGE)) as T[];
+    yield page;
+    if (page.length < PAGE) return;
+    range = IDBKeyRange.lowerBound(keyOf(page[page.length - 1]!), true);
+  }
 }

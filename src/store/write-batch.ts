@@ -91,8 +91,6 @@ export class WriteBatch {
   readonly version: number;
   /** A job was removed: removal records may need pruning at commit. */
   #removed = false;
-  /** The waiting line changed in this transaction: an early scan of it is stale. */
-  #waitingTouched = false;
   /** The scan of the waiting line issued with the first reads, if any. */
   #earlyWaiting: EarlyScan | null = null;
   /** The job records this transaction wrote (null: deleted), for what the connection knows next (write.ts). */
@@ -205,7 +203,6 @@ export class WriteBatch {
     }
     this.meta.seq = seq;
     this.#early.delete(jobId); // an early read of this job is stale now
-    if (prev?.state === 'waiting' || next.state === 'waiting') this.#waitingTouched = true;
     if (!goes) this.#raw.objectStore('jobs').put(next);
     this.#written.set(jobId, next);
     // Any change to a waiting job (joining, moving, new data) edits the line; leaving it only shortens it.
@@ -266,10 +263,7 @@ export class WriteBatch {
     this.#raw.objectStore('jobs').delete(record.id);
     this.#written.set(record.id, null);
     this.#early.delete(record.id);
-    if (record.state === 'waiting') {
-      this.#waitingTouched = true;
-      this.#lineLeft.add(record.id);
-    }
+    if (record.state === 'waiting') this.#lineLeft.add(record.id);
     this.meta.counts[record.state]--;
     const seq = ++this.meta.seq;
     this.#removed = true;
@@ -323,7 +317,8 @@ export class WriteBatch {
   #usableEarlyWaiting(): { count: number; records: Promise<JobRecord[]> } | null {
     const early = this.#earlyWaiting;
     this.#earlyWaiting = null;
-    if (!early || this.#waitingTouched) return null;
+    // A job joined, moved in or left the line in this transaction: the early scan is stale.
+    if (!early || this.#lineEdits > 0 || this.#lineLeft.size > 0) return null;
     const floor = this.meta.floors.waiting;
     if (early.floor !== undefined && (floor === undefined || compareRank(early.floor, floor) > 0)) return null;
     return early;
